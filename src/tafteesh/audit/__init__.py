@@ -1,0 +1,1 @@
+"""The append-only log of every read of a protected object and every write."""

@@ -1,0 +1,123 @@
+"""Authentication, CSRF and authorisation as FastAPI dependencies, written once.
+
+Object dependencies load, then answer 404 when the user may not see the object and 403 when
+they may see it but not act on it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from tafteesh.auth import service
+from tafteesh.auth.models import User
+from tafteesh.auth.permissions import Permission
+from tafteesh.auth.policy import can_view_user
+from tafteesh.auth.principal import Principal
+from tafteesh.config import Settings
+from tafteesh.db import DbSession
+from tafteesh.errors import Forbidden, NotAuthenticated, NotFound
+
+SESSION_COOKIE = "tafteesh_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Documents bearer auth in OpenAPI; auto_error=False because the cookie is the other way in.
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Double-submit check on unsafe requests that a browser could be tricked into sending.
+
+    Bearer-token clients are exempt (no ambient credentials). Pages always need the token, so
+    even the sign-in form cannot be forged; API calls need it when they ride on the cookie.
+    htmx sends it as a header (set on <body>); plain forms carry a hidden field.
+    """
+    if request.method not in UNSAFE_METHODS or "authorization" in request.headers:
+        return
+    if request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies:
+        return
+    expected: str = getattr(request.state, "csrf_token", "")
+    sent = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not expected or not secrets.compare_digest(sent, expected):
+        raise Forbidden(
+            "This form has expired or did not come from Tafteesh. Reload the page and try again."
+        )
+
+
+async def optional_principal(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    bearer: Annotated[str | None, Depends(bearer_scheme)],
+) -> Principal | None:
+    token = bearer or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    principal = await service.principal_from_token(session, settings.resolved_secret_key(), token)
+    request.state.user = principal
+    return principal
+
+
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise NotAuthenticated(
+            "Please sign in to continue.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    async def dependency(principal: CurrentUser) -> Principal:
+        if not principal.has(permission):
+            raise Forbidden("Your role does not allow this.")
+        return principal
+
+    return dependency
+
+
+async def user_for_view(user_id: uuid.UUID, principal: CurrentUser, session: DbSession) -> User:
+    if not can_view_user(principal, user_id):
+        raise NotFound("There is no such account.")
+    return await service.get_user(session, user_id)
+
+
+async def user_for_admin(
+    user: Annotated[User, Depends(user_for_view)], principal: CurrentUser
+) -> User:
+    if not principal.has(Permission.MANAGE_USERS):
+        raise Forbidden("Only an administrator can change accounts.")
+    return user
+
+
+UserForView = Annotated[User, Depends(user_for_view)]
+UserForAdmin = Annotated[User, Depends(user_for_admin)]
+Admin = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]
+AuditReader = Annotated[Principal, Depends(require(Permission.VIEW_AUDIT_LOG))]

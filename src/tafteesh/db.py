@@ -1,0 +1,149 @@
+"""Engine, sessions, the declarative base and the database roles.
+
+Two roles touch the database: the owner runs migrations; the app connects as a role that may
+read and write ordinary tables but can only INSERT into append-only ones (audit log, timeline,
+custody). Privileges and triggers both enforce it, so a bug or an injected statement in the app
+cannot rewrite history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tafteesh.errors import Conflict
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    """A random, non-sequential primary key: ids in URLs must not be enumerable."""
+    return mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def append_only(table_args: dict[str, object] | None = None) -> dict[str, object]:
+    """``__table_args__`` marker for tables whose rows may be inserted but never changed."""
+    args: dict[str, object] = dict(table_args or {})
+    args["info"] = {"append_only": True}
+    return args
+
+
+def append_only_tables() -> list[str]:
+    return sorted(t.name for t in Base.metadata.sorted_tables if t.info.get("append_only"))
+
+
+def async_url(url: str | URL) -> URL:
+    """Accept postgresql:// or postgresql+asyncpg:// and return the asyncpg form."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername="postgresql+asyncpg")
+
+
+def create_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
+    options: dict[str, object] = {"pool_pre_ping": False, "pool_size": 10, "max_overflow": 10}
+    options.update(kwargs)
+    return create_async_engine(async_url(url), **options)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request.
+
+    The commit does not happen here: FastAPI runs the code after ``yield`` once the response
+    has gone out, too late to tell the client a write failed. ``TransactionalRoute`` commits
+    before the response is returned; this only closes the session (rolling back anything left).
+    """
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session:
+        request.state.db_session = session
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_session)]
+
+
+def grant_app_privileges(connection: Connection, app_role: str) -> None:
+    """Give the app role what it needs and nothing that could rewrite history.
+
+    Run after every migration (migrations/env.py), so new tables are covered without each
+    revision repeating the grants.
+    """
+    role = connection.dialect.identifier_preparer.quote(app_role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+    )
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    connection.execute(text(f"REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public FROM {role}"))
+    connection.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}"))
+    for table in append_only_tables():
+        quoted = connection.dialect.identifier_preparer.quote(table)
+        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {quoted} FROM {role}"))
+
+
+class TransactionalRoute(APIRoute):
+    """Commit the request's session before the response is returned, not after it is sent.
+
+    A handler that returns normally commits (a failed sign-in returns its 401 and still commits
+    the attempt it counted); an exception rolls everything back. A commit that fails becomes an
+    error response, so the client is never told 200 about a write that was lost.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            response = await handler(request)
+            session: AsyncSession | None = getattr(request.state, "db_session", None)
+            if session is not None and session.in_transaction():
+                try:
+                    await session.commit()
+                except DBAPIError as exc:
+                    await session.rollback()
+                    raise CommitFailed() from exc
+            return response
+
+        return handle
+
+
+class CommitFailed(Conflict):
+    """The database refused the transaction at commit: nothing of the request was saved."""
+
+    code = "commit_failed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Nothing was saved: the database refused the change, probably because of another "
+            "change made at the same moment. Please try again."
+        )

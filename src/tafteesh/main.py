@@ -1,0 +1,64 @@
+"""The application factory: routers, middleware, error handlers and static files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tafteesh import __version__
+from tafteesh.audit import pages as audit_pages
+from tafteesh.audit import routes as audit_routes
+from tafteesh.auth import pages as auth_pages
+from tafteesh.auth import routes as auth_routes
+from tafteesh.auth.dependencies import csrf_protect
+from tafteesh.config import Settings, get_settings
+from tafteesh.db import create_engine, create_sessionmaker
+from tafteesh.embedded import resolve_database_urls
+from tafteesh.errors import install_error_handlers
+from tafteesh.health import router as health_router
+from tafteesh.requestctx import RequestContextMiddleware
+
+STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.resolved_secret_key()  # fail at start, not on the first sign-in
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "engine", None) is None:
+            urls = await resolve_database_urls(
+                settings.database_url, settings.migration_database_url, settings.data_dir
+            )
+            app.state.engine = create_engine(urls.app)
+            app.state.sessionmaker = create_sessionmaker(app.state.engine)
+        yield
+        await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Tafteesh case tracker",
+        version=__version__,
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = None
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (
+        health_router,
+        auth_routes.router,
+        audit_routes.router,
+        auth_pages.router,
+        audit_pages.router,
+    ):
+        app.include_router(router)
+    return app

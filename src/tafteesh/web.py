@@ -1,0 +1,120 @@
+"""Templates and the one way pages respond: the full page, or only the partial for htmx."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from tafteesh.auth.permissions import Permission
+from tafteesh.auth.roles import Role
+from tafteesh.config import get_settings
+from tafteesh.errors import TafteeshError, json_error
+
+FLASH_COOKIE = "tafteesh_flash"
+INDIA = ZoneInfo("Asia/Kolkata")
+_ROLES = {r.value for r in Role}
+
+
+def _format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(INDIA).strftime("%d %b %Y, %H:%M")
+    return value.strftime("%d %b %Y")
+
+
+def _make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(get_settings().templates_dir))
+    templates.env.filters["fdate"] = _format_date
+    templates.env.filters["role_label"] = lambda role: Role(role).label if role in _ROLES else role
+    templates.env.globals["Permission"] = Permission
+    return templates
+
+
+templates = _make_templates()
+
+
+def is_htmx(request: Request) -> bool:
+    """A partial is enough for an htmx request, unless it is boosted (a whole-page swap)."""
+    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def render(
+    request: Request,
+    page: str,
+    context: dict[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    ctx: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "flash": request.cookies.get(FLASH_COOKIE),
+    }
+    ctx.update(context or {})
+    name = partial if partial and is_htmx(request) else page
+    response = templates.TemplateResponse(
+        request, name, ctx, status_code=status_code, headers=headers
+    )
+    if ctx["flash"] and name == page:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(request: Request, url: str, *, flash: str | None = None) -> Response:
+    """Redirect after a successful form post; htmx follows HX-Redirect instead of a 303."""
+    if request.headers.get("HX-Request") == "true":
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    if flash:
+        # Flash messages are generic on purpose ("The account was created."): they sit in a
+        # cookie, and must never carry a survivor's identity.
+        response.set_cookie(
+            FLASH_COOKIE,
+            flash,
+            max_age=60,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.cookie_secure,
+        )
+    return response
+
+
+def render_error(request: Request, error: TafteeshError) -> Response:
+    if is_api(request):
+        return json_error(error)
+    if error.status_code == 401:
+        # Pages send a signed-out visitor to the sign-in form, and back here afterwards.
+        target = request.url.path if request.method == "GET" else "/"
+        return redirect(request, f"/login?next={quote(target)}")
+    headers = dict(error.headers)
+    if request.headers.get("HX-Request") == "true":
+        headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+        return render(
+            request,
+            "_partials/flash.html",
+            {"error": error},
+            status_code=error.status_code,
+            headers=headers,
+        )
+    return render(
+        request,
+        "error.html",
+        {"error": error},
+        status_code=error.status_code,
+        headers=headers,
+    )
