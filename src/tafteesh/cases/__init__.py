@@ -1,0 +1,1 @@
+"""Cases: the sections catalogue, case stages and statutory clocks."""

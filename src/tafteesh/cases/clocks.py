@@ -1,0 +1,502 @@
+"""Statutory clocks: deadlines the law sets for police, courts and legal services authorities.
+
+The rules are data (`CLOCK_RULES`), one row per provision and regime, because the old and the new
+codes differ in label and sometimes in scope: CrPC 173(1A) covers rape only, BNSS 193(2) adds
+POCSO 4, 6, 8 and 10. Several BNSS deadlines have no CrPC counterpart and do not run at all in an
+old-codes case.
+
+A clock whose start date is not recorded yet is not returned: it has not started, and showing it
+would only repeat "unknown" for every case. Not computed: the witness protection threat analysis
+report (5 working days), which needs a court working-day calendar.
+
+Default bail runs per accused (from that accused's first remand), so a service computes clocks
+once per accused with that accused's `first_remand_date`.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from fractions import Fraction
+
+from tafteesh.cases.catalogue import Act, Section
+from tafteesh.cases.stages import Regime
+
+DUE_SOON_DAYS = 7
+
+
+class ClockAnchor(StrEnum):
+    """The date a clock runs from."""
+
+    FIRST_REMAND = "first_remand"
+    FIR_DATE = "fir_date"
+    APPEARANCE = "appearance"
+    COGNIZANCE_DATE = "cognizance_date"
+    FIRST_CHARGE_HEARING = "first_charge_hearing"
+    CHARGESHEET_DATE = "chargesheet_date"
+    END_OF_ARGUMENTS = "end_of_arguments"
+    COMPENSATION_APPLICATION = "compensation_application"
+
+
+class ClockEvent(StrEnum):
+    """What happening stops a clock."""
+
+    CHARGESHEET_FILED = "chargesheet_filed"
+    CLOSURE_REPORT_FILED = "closure_report_filed"
+    VICTIM_INFORMED = "victim_informed"
+    DOCUMENTS_SUPPLIED = "documents_supplied"
+    COMMITTED_TO_SESSIONS = "committed_to_sessions"
+    CHARGES_FRAMED = "charges_framed"
+    CHILD_EVIDENCE_RECORDED = "child_evidence_recorded"
+    JUDGMENT_PRONOUNCED = "judgment_pronounced"
+    COMPENSATION_DECIDED = "compensation_decided"
+
+
+class LimitUnit(StrEnum):
+    DAYS = "days"
+    MONTHS = "months"
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseFacts:
+    """The dates and charges of one case (for default bail: of one accused in it)."""
+
+    regime: Regime
+    charged_sections: tuple[Section, ...] = ()
+    victim_is_minor: bool = False
+    fir_date: date | None = None
+    first_remand_date: date | None = None
+    chargesheet_date: date | None = None
+    closure_report_date: date | None = None
+    victim_informed_date: date | None = None
+    first_appearance_date: date | None = None
+    documents_supplied_date: date | None = None
+    cognizance_date: date | None = None
+    committal_date: date | None = None
+    first_charge_hearing_date: date | None = None
+    charges_framed_date: date | None = None
+    child_evidence_recorded_date: date | None = None
+    arguments_closed_date: date | None = None
+    judgment_date: date | None = None
+    compensation_applied_date: date | None = None
+    compensation_decided_date: date | None = None
+
+    def anchor_date(self, anchor: ClockAnchor) -> date | None:
+        return {
+            ClockAnchor.FIRST_REMAND: self.first_remand_date,
+            ClockAnchor.FIR_DATE: self.fir_date,
+            ClockAnchor.APPEARANCE: self.first_appearance_date,
+            ClockAnchor.COGNIZANCE_DATE: self.cognizance_date,
+            ClockAnchor.FIRST_CHARGE_HEARING: self.first_charge_hearing_date,
+            ClockAnchor.CHARGESHEET_DATE: self.chargesheet_date,
+            ClockAnchor.END_OF_ARGUMENTS: self.arguments_closed_date,
+            ClockAnchor.COMPENSATION_APPLICATION: self.compensation_applied_date,
+        }[anchor]
+
+    def event_date(self, event: ClockEvent) -> date | None:
+        return {
+            ClockEvent.CHARGESHEET_FILED: self.chargesheet_date,
+            ClockEvent.CLOSURE_REPORT_FILED: self.closure_report_date,
+            ClockEvent.VICTIM_INFORMED: self.victim_informed_date,
+            ClockEvent.DOCUMENTS_SUPPLIED: self.documents_supplied_date,
+            ClockEvent.COMMITTED_TO_SESSIONS: self.committal_date,
+            ClockEvent.CHARGES_FRAMED: self.charges_framed_date,
+            ClockEvent.CHILD_EVIDENCE_RECORDED: self.child_evidence_recorded_date,
+            ClockEvent.JUDGMENT_PRONOUNCED: self.judgment_date,
+            ClockEvent.COMPENSATION_DECIDED: self.compensation_decided_date,
+        }[event]
+
+
+@dataclass(frozen=True)
+class OffenceScope:
+    """The charges that bring a clock into play: listed sections, or any section of an act.
+
+    Sections are matched on the section number without sub-sections, so IPC 376(2)(n) counts as
+    IPC 376 and BNS 65(1) as BNS 65.
+    """
+
+    sections: frozenset[tuple[Act, str]] = frozenset()
+    whole_acts: frozenset[Act] = frozenset()
+    # Also in play when the victim is a child and one of these is charged.
+    if_victim_minor: frozenset[tuple[Act, str]] = frozenset()
+
+    def covers(self, charged: Iterable[Section], *, victim_is_minor: bool) -> bool:
+        for section in charged:
+            key = (section.act, section.base_section)
+            if section.act in self.whole_acts or key in self.sections:
+                return True
+            if victim_is_minor and key in self.if_victim_minor:
+                return True
+        return False
+
+
+def _sections(act: Act, *numbers: str) -> frozenset[tuple[Act, str]]:
+    return frozenset((act, number) for number in numbers)
+
+
+# Rape and its aggravated forms, as the 2018 amendment lists them in CrPC 173(1A) and 309(1).
+IPC_RAPE_SECTIONS = _sections(
+    Act.IPC, "376", "376A", "376AB", "376B", "376C", "376D", "376DA", "376DB", "376E"
+)
+# The same offences as BNSS 193(2) and 346(1) list them.
+BNS_RAPE_SECTIONS = _sections(Act.BNS, "64", "65", "66", "67", "68", "70", "71")
+# Penetrative and sexual assault, the POCSO offences BNSS 193(2) adds.
+POCSO_ASSAULT_SECTIONS = _sections(Act.POCSO, "4", "6", "8", "10")
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    code: str
+    regime: Regime | None  # None: the same rule under both codes
+    label: str
+    # None: set by the charged sections (default bail, see `default_bail_limit`).
+    limit: int | None
+    unit: LimitUnit
+    anchor: ClockAnchor
+    met_by: tuple[ClockEvent, ...]
+    applies_to: OffenceScope | None = None  # None: every case
+    not_for: OffenceScope | None = None
+    # Default bail counts the day of remand (Enforcement Directorate v. Kapil Wadhawan, 2023);
+    # other periods exclude the first day (General Clauses Act s.9).
+    counts_anchor_day: bool = False
+    note: str = ""
+
+
+_POLICE_REPORT = (ClockEvent.CHARGESHEET_FILED, ClockEvent.CLOSURE_REPORT_FILED)
+_POCSO_CASE = OffenceScope(
+    whole_acts=frozenset({Act.POCSO}), if_victim_minor=IPC_RAPE_SECTIONS | BNS_RAPE_SECTIONS
+)
+
+CLOCK_RULES: tuple[ClockRule, ...] = (
+    # Only a chargesheet defeats the right to default bail; its limit depends on the charges.
+    ClockRule(
+        code="default_bail",
+        regime=Regime.OLD_CODES,
+        label="CrPC 167(2) default bail",
+        limit=None,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.FIRST_REMAND,
+        met_by=(ClockEvent.CHARGESHEET_FILED,),
+        counts_anchor_day=True,
+    ),
+    ClockRule(
+        code="default_bail",
+        regime=Regime.NEW_CODES,
+        label="BNSS 187(3) default bail",
+        limit=None,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.FIRST_REMAND,
+        met_by=(ClockEvent.CHARGESHEET_FILED,),
+        counts_anchor_day=True,
+    ),
+    ClockRule(
+        code="investigation_two_months",
+        regime=Regime.OLD_CODES,
+        label="CrPC 173(1A) investigation of rape",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.FIR_DATE,
+        met_by=_POLICE_REPORT,
+        applies_to=OffenceScope(IPC_RAPE_SECTIONS),
+    ),
+    ClockRule(
+        code="investigation_two_months",
+        regime=Regime.NEW_CODES,
+        label="BNSS 193(2) investigation of rape and POCSO offences",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.FIR_DATE,
+        met_by=_POLICE_REPORT,
+        applies_to=OffenceScope(BNS_RAPE_SECTIONS | POCSO_ASSAULT_SECTIONS),
+    ),
+    ClockRule(
+        code="victim_told_of_progress",
+        regime=Regime.NEW_CODES,
+        label="BNSS 193(3)(ii) victim told of progress",
+        limit=90,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.FIR_DATE,
+        met_by=(ClockEvent.VICTIM_INFORMED,),
+    ),
+    ClockRule(
+        code="documents_to_accused",
+        regime=Regime.NEW_CODES,
+        label="BNSS 230 copies of documents to accused",
+        limit=14,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.APPEARANCE,
+        met_by=(ClockEvent.DOCUMENTS_SUPPLIED,),
+        note="The victim's advocate is entitled to the same copies.",
+    ),
+    ClockRule(
+        code="committal",
+        regime=Regime.NEW_CODES,
+        label="BNSS 232 committal to sessions",
+        limit=90,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.COGNIZANCE_DATE,
+        met_by=(ClockEvent.COMMITTED_TO_SESSIONS,),
+        # A POCSO Special Court takes cognizance itself (POCSO 33(1)): nothing to commit.
+        not_for=_POCSO_CASE,
+        note="The magistrate may extend it up to 180 days for reasons recorded in writing.",
+    ),
+    ClockRule(
+        code="framing_of_charge",
+        regime=Regime.NEW_CODES,
+        label="BNSS 251 framing of charge",
+        limit=60,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.FIRST_CHARGE_HEARING,
+        met_by=(ClockEvent.CHARGES_FRAMED,),
+    ),
+    ClockRule(
+        code="rape_trial",
+        regime=Regime.OLD_CODES,
+        label="CrPC 309(1) trial of rape",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.CHARGESHEET_DATE,
+        met_by=(ClockEvent.JUDGMENT_PRONOUNCED,),
+        applies_to=OffenceScope(IPC_RAPE_SECTIONS),
+    ),
+    ClockRule(
+        code="rape_trial",
+        regime=Regime.NEW_CODES,
+        label="BNSS 346(1) trial of rape",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.CHARGESHEET_DATE,
+        met_by=(ClockEvent.JUDGMENT_PRONOUNCED,),
+        applies_to=OffenceScope(BNS_RAPE_SECTIONS),
+    ),
+    ClockRule(
+        code="pocso_child_evidence",
+        regime=None,
+        label="POCSO 35(1) child's evidence",
+        limit=30,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.COGNIZANCE_DATE,
+        met_by=(ClockEvent.CHILD_EVIDENCE_RECORDED,),
+        applies_to=_POCSO_CASE,
+    ),
+    ClockRule(
+        code="pocso_trial",
+        regime=None,
+        label="POCSO 35(2) trial",
+        limit=12,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.COGNIZANCE_DATE,
+        met_by=(ClockEvent.JUDGMENT_PRONOUNCED,),
+        applies_to=_POCSO_CASE,
+    ),
+    ClockRule(
+        code="judgment",
+        regime=Regime.NEW_CODES,
+        label="BNSS 258 judgment",
+        limit=30,
+        unit=LimitUnit.DAYS,
+        anchor=ClockAnchor.END_OF_ARGUMENTS,
+        met_by=(ClockEvent.JUDGMENT_PRONOUNCED,),
+        note="The judge may extend it to 45 days for reasons recorded in writing.",
+    ),
+    ClockRule(
+        code="compensation_enquiry",
+        regime=Regime.OLD_CODES,
+        label="CrPC 357A(5) compensation enquiry",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.COMPENSATION_APPLICATION,
+        met_by=(ClockEvent.COMPENSATION_DECIDED,),
+    ),
+    ClockRule(
+        code="compensation_enquiry",
+        regime=Regime.NEW_CODES,
+        label="BNSS 396(5) compensation enquiry",
+        limit=2,
+        unit=LimitUnit.MONTHS,
+        anchor=ClockAnchor.COMPENSATION_APPLICATION,
+        met_by=(ClockEvent.COMPENSATION_DECIDED,),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DefaultBailLimit:
+    days: int
+    # Courts disagree on 60 or 90 days for this charge; the alert is set at day 60.
+    contested: bool
+    # The charged section that decides the limit; None when none has a punishment of its own.
+    deciding_section: Section | None
+    note: str
+
+    @property
+    def rank(self) -> int:
+        """90 days above contested above 60 days: the order in which charges decide the limit."""
+        return 2 if self.days == 90 else int(self.contested)
+
+
+_SC_ON_TEN_YEARS = "Rajeev Chaudhary, 2001; Rakesh Kumar Paul, 2017"
+_SAFER_ERROR = "the alert is set at day 60, since 60 where 90 applies is the safer error"
+
+
+def default_bail_for_section(section: Section) -> DefaultBailLimit:
+    """The rule sections_sources.md section 2 suggests, for the (sub-)section as charged."""
+    punishment, minimum = section.max_punishment, section.min_punishment_years
+    if punishment is None:
+        raise ValueError(f"{section} takes its punishment from the principal offence")
+    if punishment.allows_death_or_life or (minimum is not None and minimum >= 10):
+        if section.unconfirmed:
+            # POCSO 14's "life" stands in for "no maximum": an unchecked row must not lengthen
+            # the alert.
+            note = (
+                f"Contested: {section} would be a 90-day case, but its punishment is "
+                f"UNCONFIRMED in the catalogue; until it is checked, {_SAFER_ERROR}."
+            )
+            return DefaultBailLimit(60, True, section, note)
+        shorter = [sub for sub in section.sub_sections if default_bail_for_section(sub).days < 90]
+        if shorter:
+            # A charge citing only IPC 370 may be 370(2), a 60-day case: the limit depends on
+            # the sub-section (sections_sources.md section 2, "charge precision matters").
+            note = (
+                f"Contested: {section} is charged without its sub-section, and "
+                f"{shorter[0]} ({shorter[0].short_title}) is a 60-day case; record the "
+                f"sub-section. Until then {_SAFER_ERROR}."
+            )
+            return DefaultBailLimit(60, True, section, note)
+        if punishment.allows_death_or_life:
+            return DefaultBailLimit(90, False, section, f"90 days: {section} allows {punishment}.")
+        note = f"90 days: {section} carries at least {minimum} years."
+        return DefaultBailLimit(90, False, section, note)
+    assert punishment.years is not None
+    if punishment.years <= 10:
+        # "Ten years or more" (BNSS) and "not less than ten years" (CrPC) are read as a minimum,
+        # so a maximum of exactly 10 years is a 60-day case.
+        note = f"60 days: {section} carries at most {punishment} ({_SC_ON_TEN_YEARS})."
+        if section.unconfirmed:
+            note += f" Its punishment is UNCONFIRMED in the catalogue: check {section}."
+        return DefaultBailLimit(60, False, section, note)
+    note = (
+        f"Contested: {section} carries up to {punishment} with a minimum below 10 years; "
+        f"courts differ on 60 or 90 days, so {_SAFER_ERROR}."
+    )
+    return DefaultBailLimit(60, True, section, note)
+
+
+def _severity(section: Section | None) -> tuple[int, Fraction, Fraction]:
+    return section.severity if section else (-1, Fraction(0), Fraction(0))
+
+
+def default_bail_limit(charged: Iterable[Section]) -> DefaultBailLimit:
+    """BNSS 187(3) / CrPC 167(2): 60 or 90 days, decided by the most serious charged section.
+
+    Derivative provisions (IPC 34, 120B, POCSO 17) take the principal offence's punishment, so
+    they are ignored; if nothing else is charged the limit is unknown and is flagged contested.
+    """
+    limits = [default_bail_for_section(s) for s in charged if not s.is_derivative]
+    if not limits:
+        note = (
+            "No offence with its own punishment is charged (conspiracy, common intention and "
+            f"abetment follow the principal offence); add it. Until then {_SAFER_ERROR}."
+        )
+        return DefaultBailLimit(60, True, None, note)
+
+    # Every limit here has its deciding section; the rule ranks first, the punishment breaks ties.
+    return max(limits, key=lambda limit: (limit.rank, _severity(limit.deciding_section)))
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    code: str
+    label: str
+    anchor: ClockAnchor
+    anchor_date: date
+    due_date: date
+    limit_days: int
+    status: ClockState
+    met_on: date | None = None
+    met_late: bool = False
+    days_left: int | None = None
+    # Overdue: days past the due date today. Met late: days past the due date it was met.
+    days_overdue: int | None = None
+    contested: bool = False
+    note: str = ""
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day if it has no such day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - timedelta(days=1)).day
+    return date(year, month, min(start.day, last_day))
+
+
+def _due_date(anchor: date, limit: int, unit: LimitUnit, *, counts_anchor_day: bool) -> date:
+    end = anchor + timedelta(days=limit) if unit is LimitUnit.DAYS else add_months(anchor, limit)
+    return end - timedelta(days=1) if counts_anchor_day else end
+
+
+def _applies(rule: ClockRule, facts: CaseFacts) -> bool:
+    if rule.regime is not None and rule.regime is not facts.regime:
+        return False
+    charged, minor = facts.charged_sections, facts.victim_is_minor
+    if rule.applies_to is not None and not rule.applies_to.covers(charged, victim_is_minor=minor):
+        return False
+    return rule.not_for is None or not rule.not_for.covers(charged, victim_is_minor=minor)
+
+
+def _status(rule: ClockRule, facts: CaseFacts, anchor_date: date, today: date) -> ClockStatus:
+    contested, notes = False, [rule.note] if rule.note else []
+    if rule.limit is None:
+        bail = default_bail_limit(facts.charged_sections)
+        limit, contested = bail.days, bail.contested
+        notes.insert(0, bail.note)
+    else:
+        limit = rule.limit
+    due = _due_date(anchor_date, limit, rule.unit, counts_anchor_day=rule.counts_anchor_day)
+    limit_days = (due - anchor_date).days + (1 if rule.counts_anchor_day else 0)
+    met_dates = [d for d in (facts.event_date(event) for event in rule.met_by) if d is not None]
+    met_on = min(met_dates, default=None)
+    running = ClockStatus(
+        code=rule.code,
+        label=rule.label,
+        anchor=rule.anchor,
+        anchor_date=anchor_date,
+        due_date=due,
+        limit_days=limit_days,
+        status=ClockState.RUNNING,
+        contested=contested,
+        note=" ".join(notes),
+    )
+    if met_on is not None:
+        late = (met_on - due).days
+        return replace(
+            running,
+            status=ClockState.MET,
+            met_on=met_on,
+            met_late=late > 0,
+            days_overdue=late if late > 0 else None,
+        )
+    if today > due:
+        return replace(running, status=ClockState.OVERDUE, days_overdue=(today - due).days)
+    days_left = (due - today).days
+    if days_left <= DUE_SOON_DAYS:
+        return replace(running, status=ClockState.DUE_SOON, days_left=days_left)
+    return replace(running, days_left=days_left)
+
+
+def compute_clocks(facts: CaseFacts, *, today: date) -> list[ClockStatus]:
+    """The clocks that have started for this case, in the order of `CLOCK_RULES`."""
+    clocks = []
+    for rule in CLOCK_RULES:
+        anchor_date = facts.anchor_date(rule.anchor)
+        if anchor_date is not None and _applies(rule, facts):
+            clocks.append(_status(rule, facts, anchor_date, today))
+    return clocks

@@ -1,0 +1,1 @@
+"""Victim compensation claims under BNSS 396 / CrPC 357A: statuses, schedules, money and clocks."""

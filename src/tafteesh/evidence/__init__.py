@@ -1,0 +1,1 @@
+"""Evidence custody: canonical event bytes, the RFC 9162 Merkle log and signed checkpoints."""
