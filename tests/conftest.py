@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,6 +36,7 @@ from tafteesh.embedded import (
     drop_database,
     provision_database,
     start_embedded_server,
+    stop_embedded_server,
 )
 from tafteesh.main import create_app
 from tests.helpers import PASSWORD
@@ -46,17 +50,20 @@ class ProvisionedDatabase:
 
 
 @pytest.fixture(scope="session")
-def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProvisionedDatabase]:
+def test_database() -> Iterator[ProvisionedDatabase]:
     configured = os.environ.get("TAFTEESH_TEST_DATABASE_URL")
-    if configured:
-        admin = make_url(configured)
-    else:
-        admin = start_embedded_server(tmp_path_factory.mktemp("pg"))
+    # Its own folder, not pytest's tmp_path: pytest prunes old base folders, which would pull
+    # the data directory from under a server that a concurrent run still uses.
+    folder = None if configured else Path(tempfile.mkdtemp(prefix="tafteesh-test-pg-"))
+    admin = make_url(configured) if configured else start_embedded_server(folder)  # type: ignore[arg-type]
     name = f"tafteesh_test_{secrets.token_hex(4)}"
     urls = asyncio.run(provision_database(admin, database=name))
     migrate.upgrade(urls.owner, app_role=urls.app.username)
     yield ProvisionedDatabase(admin=admin, urls=urls, name=name)
     asyncio.run(drop_database(admin, name))
+    if folder is not None:
+        stop_embedded_server(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.models import Organisation, User
+from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cli import build_parser
 from tafteesh.config import Settings
 from tafteesh.demo import ACCOUNTS, seed_demo
@@ -113,10 +115,11 @@ def test_unknown_role_is_refused_by_the_parser(settings: Settings) -> None:
 
 
 async def test_demo_is_idempotent(session: AsyncSession) -> None:
-    await seed_demo(session)
+    cipher = IdentityCipher(AESGCM.generate_key(bit_length=256))
+    await seed_demo(session, cipher)
     users = await session.scalar(select(func.count()).select_from(User))
     organisations = await session.scalar(select(func.count()).select_from(Organisation))
-    await seed_demo(session)
+    await seed_demo(session, cipher)
     assert await session.scalar(select(func.count()).select_from(User)) == users
     assert await session.scalar(select(func.count()).select_from(Organisation)) == organisations
     roles = set(

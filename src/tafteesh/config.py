@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "var"
     # Unset means "generate one into data_dir/secret_key on first start"; never a default in code.
     secret_key: str | None = None
+    # Base64 of 32 bytes; unset means "generate data_dir/identity.key on first start". Survivors'
+    # identities are encrypted with it, so it must be backed up apart from the database.
+    identity_key: str | None = None
     cookie_secure: bool = False
     upload_max_bytes: int = Field(default=2 * 1024**3, gt=0)
     # Tokens and sessions never outlive 12 hours, so a lost phone stops working by the next day.

@@ -1,4 +1,5 @@
-"""The demo consortium: organisations and one account of every role, seeded idempotently.
+"""The demo consortium: organisations, one account of every role and about thirty cases
+(``cases/demo.py``), seeded idempotently.
 
 Names are invented. Survivors appear under pseudonyms even in the demo, as they would in use.
 """
@@ -13,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tafteesh.auth import service as accounts
 from tafteesh.auth.models import User
 from tafteesh.auth.roles import Language, OrganisationKind, Role
+from tafteesh.cases.demo import seed_demo_cases
+from tafteesh.cases.identity import IdentityCipher, load_identity_key
+from tafteesh.config import get_settings
 
 DEMO_PASSWORD = "tafteesh-demo-2026"
 
@@ -69,8 +73,13 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-async def seed_demo(session: AsyncSession) -> list[DemoAccount]:
-    """Add what is missing of the demo consortium; running it twice changes nothing."""
+async def seed_demo(
+    session: AsyncSession, cipher: IdentityCipher | None = None
+) -> list[DemoAccount]:
+    """Add what is missing of the demo consortium; running it twice changes nothing.
+
+    Survivors' identities are encrypted with ``cipher``, by default the configured identity key.
+    """
     organisation_ids = {}
     for name, kind in ORGANISATIONS:
         organisation = await accounts.find_organisation(session, name)
@@ -92,4 +101,8 @@ async def seed_demo(session: AsyncSession) -> list[DemoAccount]:
                 password=DEMO_PASSWORD,
                 preferred_language=account.language,
             )
+    if cipher is None:
+        settings = get_settings()
+        cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
+    await seed_demo_cases(session, cipher)
     return list(ACCOUNTS)

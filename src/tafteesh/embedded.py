@@ -49,6 +49,13 @@ def start_embedded_server(data_dir: Path) -> URL:
     return make_url(str(server.get_uri()))
 
 
+def stop_embedded_server(data_dir: Path) -> None:
+    """Release this process's handle; the server stops when no process holds one."""
+    server = _servers.pop((data_dir / "pgdata").resolve(), None)
+    if server is not None:
+        server.cleanup()
+
+
 def _with_role(admin: URL, role: str, database: str) -> URL:
     return admin.set(username=role, password=None, database=database)
 

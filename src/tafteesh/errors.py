@@ -96,6 +96,14 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+def _plain(problem: Any) -> str:
+    """Pydantic's message, said the way a person filling a form needs to hear it."""
+    message = str(problem.get("msg", "is not valid"))
+    if problem.get("type") == "missing":
+        return "This is required."
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
 def validation_to_error(exc: RequestValidationError) -> InvalidInput:
     """Turn pydantic's list of problems into one message plus per-field messages.
 
@@ -103,7 +111,7 @@ def validation_to_error(exc: RequestValidationError) -> InvalidInput:
     """
     fields: dict[str, str] = {}
     for problem in exc.errors():
-        fields.setdefault(_field_name(tuple(problem.get("loc", ()))), str(problem.get("msg")))
+        fields.setdefault(_field_name(tuple(problem.get("loc", ()))), _plain(problem))
     summary = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
     return InvalidInput(f"Please correct the form: {summary}", details={"fields": fields})
 

@@ -14,11 +14,17 @@ from tafteesh.audit import routes as audit_routes
 from tafteesh.auth import pages as auth_pages
 from tafteesh.auth import routes as auth_routes
 from tafteesh.auth.dependencies import csrf_protect
+from tafteesh.cases import pages as case_pages
+from tafteesh.cases import people_pages as case_people_pages
+from tafteesh.cases import routes as case_routes
+from tafteesh.cases.identity import IdentityCipher, load_identity_key
 from tafteesh.config import Settings, get_settings
 from tafteesh.db import create_engine, create_sessionmaker
 from tafteesh.embedded import resolve_database_urls
 from tafteesh.errors import install_error_handlers
 from tafteesh.health import router as health_router
+from tafteesh.hearings import pages as hearing_pages
+from tafteesh.hearings import routes as hearing_routes
 from tafteesh.requestctx import RequestContextMiddleware
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
@@ -49,6 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    # Survivors' identities are sealed with a key that lives outside the database.
+    app.state.identity_cipher = IdentityCipher(
+        load_identity_key(settings.data_dir, settings.identity_key)
+    )
     app.state.engine = None
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
@@ -57,8 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health_router,
         auth_routes.router,
         audit_routes.router,
+        case_routes.router,
+        hearing_routes.router,
+        hearing_routes.feed_router,
         auth_pages.router,
         audit_pages.router,
+        case_pages.router,
+        case_people_pages.router,
+        hearing_pages.router,
     ):
         app.include_router(router)
     return app

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,9 +14,9 @@ from tafteesh.auth.permissions import Permission
 from tafteesh.auth.roles import Role
 from tafteesh.config import get_settings
 from tafteesh.errors import TafteeshError, json_error
+from tafteesh.india import INDIA
 
 FLASH_COOKIE = "tafteesh_flash"
-INDIA = ZoneInfo("Asia/Kolkata")
 _ROLES = {r.value for r in Role}
 
 

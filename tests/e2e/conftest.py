@@ -356,3 +356,9 @@ def seed_account(settings: Settings, role: Role, display_name: str) -> SeededAcc
 def seeded_admin(settings: Settings) -> SeededAccount:
     """An administrator in a new organisation, in the live database: unpack as (email, password)."""
     return seed_account(settings, Role.ADMIN, f"Admin {uuid.uuid4().hex[:6]}")
+
+
+@pytest.fixture
+def seeded_lawyer(settings: Settings) -> SeededAccount:
+    """A lawyer in a new organisation, in the live database."""
+    return seed_account(settings, Role.LAWYER, f"Adv. Lawyer {uuid.uuid4().hex[:6]}")

@@ -12,7 +12,8 @@ from fastapi.responses import Response
 from tafteesh.audit import service
 from tafteesh.auth.dependencies import AuditReader
 from tafteesh.db import DbSession, TransactionalRoute
-from tafteesh.web import INDIA, render
+from tafteesh.india import INDIA
+from tafteesh.web import render
 
 router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
 

@@ -1,0 +1,102 @@
+"""Load a case for the acting user: 404 when they may not see it, 403 when they may see it but
+not do what they ask. Every case route and page goes through one of these."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.principal import Principal
+from tafteesh.cases import policy, service
+from tafteesh.cases.identity import IdentityCipher
+from tafteesh.cases.models import Case
+from tafteesh.cases.policy import CaseRelation
+from tafteesh.db import DbSession
+from tafteesh.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    case: Case
+    relation: CaseRelation
+    actor: Principal
+
+    @property
+    def can_edit(self) -> bool:
+        return policy.can_edit_case(self.actor, self.relation)
+
+    @property
+    def can_change_stage(self) -> bool:
+        return policy.can_change_stage(self.actor, self.relation)
+
+    @property
+    def can_see_identity(self) -> bool:
+        return policy.can_see_identity(self.actor, self.relation)
+
+    @property
+    def can_manage_team(self) -> bool:
+        return policy.can_manage_team(self.actor)
+
+    @property
+    def survivor_view(self) -> bool:
+        return policy.sees_only_survivor_events(self.actor, self.relation)
+
+
+async def case_for_view(
+    case_id: uuid.UUID, principal: CurrentUser, session: DbSession
+) -> CaseAccess:
+    found = await service.relation_to_case(session, principal, case_id)
+    if found is None or not policy.can_view_case(principal, found[1]):
+        raise service.not_found()
+    case, relation = found
+    return CaseAccess(case=case, relation=relation, actor=principal)
+
+
+def _case_for(
+    allowed: Callable[[CaseAccess], bool], message: str
+) -> Callable[[CaseAccess], Awaitable[CaseAccess]]:
+    async def dependency(access: Annotated[CaseAccess, Depends(case_for_view)]) -> CaseAccess:
+        if not allowed(access):
+            raise Forbidden(message)
+        return access
+
+    return dependency
+
+
+CaseForView = Annotated[CaseAccess, Depends(case_for_view)]
+CaseForEdit = Annotated[
+    CaseAccess,
+    Depends(
+        _case_for(
+            lambda a: a.can_edit, "Only this case's lawyers and social workers can change it."
+        )
+    ),
+]
+CaseForStage = Annotated[
+    CaseAccess,
+    Depends(
+        _case_for(lambda a: a.can_change_stage, "Only this case's lawyers can change its stage.")
+    ),
+]
+CaseForTeam = Annotated[
+    CaseAccess,
+    Depends(
+        _case_for(
+            lambda a: a.can_manage_team,
+            "Only administrators and consortium leads assign case teams.",
+        )
+    ),
+]
+
+
+def get_identity_cipher(request: Request) -> IdentityCipher:
+    cipher: IdentityCipher = request.app.state.identity_cipher
+    return cipher
+
+
+Cipher = Annotated[IdentityCipher, Depends(get_identity_cipher)]

@@ -1,0 +1,389 @@
+"""JSON API for cases and their parts under /api/v1/cases."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.principal import Principal
+from tafteesh.cases import parties, policy, service, team, timeline, views
+from tafteesh.cases.dependencies import CaseForEdit, CaseForStage, CaseForTeam, CaseForView, Cipher
+from tafteesh.cases.schemas import (
+    AccusedCreate,
+    AccusedRead,
+    AccusedStatusIn,
+    CaseCreate,
+    CasePage,
+    CaseRead,
+    CaseSummary,
+    CaseUpdate,
+    ClockRead,
+    StageChangeIn,
+    StageChangeRead,
+    SurvivorCreate,
+    SurvivorRead,
+    SurvivorUpdate,
+    SurvivorWithIdentity,
+    TeamMemberIn,
+    TeamMemberRead,
+    TimelineEventRead,
+    TimelinePage,
+)
+from tafteesh.cases.stages import Stage
+from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.errors import Forbidden
+from tafteesh.india import today_in_india
+
+router = APIRouter(prefix="/api/v1", tags=["cases"], route_class=TransactionalRoute)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    404: {"description": "No such case, or not one the user may see"},
+    422: {"description": "Invalid input; `details.fields` names each problem"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"description": "The user may see the case but not change it"},
+    409: {"description": "Stale version (`details.current`) or a clash with the current state"},
+}
+
+
+async def _case_creator(principal: CurrentUser) -> Principal:
+    # A dependency, so a refused role hears 403 before any complaint about the body.
+    if not policy.can_create_case(principal):
+        raise Forbidden("Only lawyers and social workers open cases.")
+    return principal
+
+
+CaseCreator = Annotated[Principal, Depends(_case_creator)]
+
+
+@router.get("/cases", response_model=CasePage, summary="Cases the user may see", responses=ERRORS)
+async def list_cases(
+    session: DbSession,
+    principal: CurrentUser,
+    stage: Stage | None = None,
+    district: Annotated[str | None, Query(max_length=80)] = None,
+    court: Annotated[str | None, Query(max_length=160)] = None,
+    organisation_id: uuid.UUID | None = None,
+    overdue: bool = False,
+    q: Annotated[str | None, Query(max_length=80)] = None,
+    cursor: Annotated[str | None, Query(max_length=120)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> CasePage:
+    rows, next_cursor = await service.list_cases(
+        session,
+        principal,
+        service.CaseFilters(
+            stage=stage,
+            district=district,
+            court=court,
+            organisation_id=organisation_id,
+            overdue=overdue,
+            search=q,
+        ),
+        cursor=service.CaseCursor.decode(cursor) if cursor else None,
+        limit=limit,
+    )
+    return CasePage(
+        items=[CaseSummary(**row) for row in rows],
+        next_cursor=next_cursor.encode() if next_cursor else None,
+    )
+
+
+@router.post(
+    "/cases",
+    response_model=CaseRead,
+    status_code=201,
+    summary="Open a case",
+    responses={**WRITE_ERRORS, 403: {"description": "Only lawyers and social workers open cases"}},
+)
+async def open_case(
+    body: CaseCreate, session: DbSession, principal: CaseCreator, cipher: Cipher
+) -> CaseRead:
+    case = await service.open_case(session, principal, data=body, cipher=cipher)
+    found = await service.relation_to_case(session, principal, case.id)
+    assert found is not None
+    from tafteesh.cases.dependencies import CaseAccess
+
+    return await views.case_read(
+        session, CaseAccess(case=found[0], relation=found[1], actor=principal)
+    )
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead, summary="One case", responses=ERRORS)
+async def get_case(access: CaseForView, session: DbSession) -> CaseRead:
+    await service.record_read(session, access.actor, access.case, "view")
+    return await views.case_read(session, access)
+
+
+@router.patch(
+    "/cases/{case_id}",
+    response_model=CaseRead,
+    summary="Change a case's record",
+    responses=WRITE_ERRORS,
+)
+async def update_case(
+    body: CaseUpdate, access: CaseForEdit, session: DbSession, cipher: Cipher
+) -> CaseRead:
+    await service.update_case(session, access.actor, access.case, data=body, cipher=cipher)
+    return await views.case_read(session, access)
+
+
+@router.post(
+    "/cases/{case_id}/stage",
+    response_model=CaseRead,
+    summary="Move the case to another stage",
+    responses={
+        **WRITE_ERRORS,
+        409: {
+            "description": "Illegal stage change: `details.allowed_next` lists the stages "
+            "allowed next; or a stale version"
+        },
+    },
+)
+async def change_stage(
+    body: StageChangeIn, access: CaseForStage, session: DbSession, cipher: Cipher
+) -> CaseRead:
+    await service.change_stage(
+        session,
+        access.actor,
+        access.case,
+        version=body.version,
+        target=body.stage,
+        effective_on=body.effective_on,
+        note=body.note,
+        victim_heard=body.victim_heard,
+        cipher=cipher,
+    )
+    return await views.case_read(session, access)
+
+
+@router.get(
+    "/cases/{case_id}/stage-history",
+    response_model=list[StageChangeRead],
+    summary="Every stage the case has been at, with dates",
+    responses=ERRORS,
+)
+async def stage_history(access: CaseForView, session: DbSession) -> Any:
+    await service.record_read(session, access.actor, access.case, "stage_history")
+    history = await service.stage_history(session, access.case.id)
+    if access.survivor_view:
+        # Notes are the team's; the survivor's own view has the dates and stages only.
+        return [StageChangeRead.model_validate(h).model_copy(update={"note": ""}) for h in history]
+    return history
+
+
+# -- survivors ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/survivors",
+    response_model=list[SurvivorWithIdentity | SurvivorRead],
+    summary="Survivors on the case: identity only for the case's lawyers and social workers",
+    responses=ERRORS,
+)
+async def list_survivors(access: CaseForView, session: DbSession, cipher: Cipher) -> Any:
+    await service.record_read(session, access.actor, access.case, "survivors")
+    return await views.survivor_reads(session, access, cipher)
+
+
+@router.post(
+    "/cases/{case_id}/survivors",
+    response_model=SurvivorWithIdentity,
+    status_code=201,
+    summary="Add a survivor (pseudonym and encrypted identity)",
+    responses=WRITE_ERRORS,
+)
+async def add_survivor(
+    body: SurvivorCreate, access: CaseForEdit, session: DbSession, cipher: Cipher
+) -> Any:
+    survivor = await parties.add_survivor(
+        session, access.actor, access.case, data=body, cipher=cipher
+    )
+    return next(
+        s for s in await views.survivor_reads(session, access, cipher) if s.id == survivor.id
+    )
+
+
+@router.patch(
+    "/cases/{case_id}/survivors/{survivor_id}",
+    response_model=SurvivorWithIdentity,
+    summary="Change a survivor's pseudonym, identity or recorded consent",
+    responses=WRITE_ERRORS,
+)
+async def update_survivor(
+    survivor_id: uuid.UUID,
+    body: SurvivorUpdate,
+    access: CaseForEdit,
+    session: DbSession,
+    cipher: Cipher,
+) -> Any:
+    survivor = await parties.get_survivor(session, access.case, survivor_id)
+    await parties.update_survivor(
+        session,
+        access.actor,
+        access.case,
+        survivor,
+        version=body.version,
+        pseudonym=body.pseudonym,
+        identity=body.identity,
+        leader_consent_on=body.leader_consent_on,
+        cipher=cipher,
+    )
+    return next(
+        s for s in await views.survivor_reads(session, access, cipher) if s.id == survivor.id
+    )
+
+
+# -- accused -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/accused",
+    response_model=list[AccusedRead],
+    summary="Accused persons, with how many other cases name them",
+    responses=ERRORS,
+)
+async def list_accused(access: CaseForView, session: DbSession) -> Any:
+    await service.record_read(session, access.actor, access.case, "accused")
+    return await views.accused_reads(session, access)
+
+
+@router.post(
+    "/cases/{case_id}/accused",
+    response_model=AccusedRead,
+    status_code=201,
+    summary="Add an accused person",
+    responses=WRITE_ERRORS,
+)
+async def add_accused(
+    body: AccusedCreate, access: CaseForEdit, session: DbSession, cipher: Cipher
+) -> Any:
+    accused = await parties.add_accused(
+        session, access.actor, access.case, data=body, cipher=cipher
+    )
+    return next(a for a in await views.accused_reads(session, access) if a.id == accused.id)
+
+
+@router.post(
+    "/cases/{case_id}/accused/{accused_id}/status",
+    response_model=AccusedRead,
+    summary="Record an accused person's new status (arrest, custody, bail…)",
+    responses=WRITE_ERRORS,
+)
+async def change_accused_status(
+    accused_id: uuid.UUID,
+    body: AccusedStatusIn,
+    access: CaseForEdit,
+    session: DbSession,
+    cipher: Cipher,
+) -> Any:
+    accused = await parties.get_accused(session, access.case, accused_id)
+    await parties.change_accused_status(
+        session,
+        access.actor,
+        access.case,
+        accused,
+        version=body.version,
+        status=body.status,
+        effective_on=body.effective_on,
+        first_remand_on=body.first_remand_on,
+        bail_court=body.bail_court,
+        note=body.note,
+        cipher=cipher,
+    )
+    return next(a for a in await views.accused_reads(session, access) if a.id == accused.id)
+
+
+# -- team --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/team",
+    response_model=list[TeamMemberRead],
+    summary="The case team",
+    responses=ERRORS,
+)
+async def list_team(access: CaseForView, session: DbSession) -> Any:
+    await service.record_read(session, access.actor, access.case, "team")
+    return await views.team_reads(session, access)
+
+
+@router.post(
+    "/cases/{case_id}/team",
+    response_model=list[TeamMemberRead],
+    status_code=201,
+    summary="Assign a lawyer, social worker or survivor leader",
+    responses=WRITE_ERRORS,
+)
+async def assign_team_member(body: TeamMemberIn, access: CaseForTeam, session: DbSession) -> Any:
+    await team.assign(
+        session, access.actor, access.case, user_id=body.user_id, team_role=body.team_role
+    )
+    return await views.team_reads(session, access)
+
+
+@router.delete(
+    "/cases/{case_id}/team/{user_id}",
+    status_code=204,
+    summary="Remove someone from the team",
+    responses=WRITE_ERRORS,
+)
+async def remove_team_member(
+    user_id: uuid.UUID, access: CaseForTeam, session: DbSession
+) -> Response:
+    await team.remove(session, access.actor, access.case, user_id=user_id)
+    return Response(status_code=204)
+
+
+# -- timeline and clocks -------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/timeline",
+    response_model=TimelinePage,
+    summary="What happened, newest first (the survivor sees the events marked for her)",
+    responses=ERRORS,
+)
+async def get_timeline(
+    access: CaseForView,
+    session: DbSession,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TimelinePage:
+    events, cursor = await timeline.page(
+        session, access.case.id, survivor_view=access.survivor_view, before_id=before, limit=limit
+    )
+    await service.record_read(session, access.actor, access.case, "timeline")
+    return TimelinePage(
+        items=[
+            TimelineEventRead(
+                id=e.id,
+                occurred_at=e.occurred_at,
+                kind=e.kind,
+                survivor_visible=e.survivor_visible,
+                summary=e.survivor_summary
+                if access.survivor_view and e.survivor_summary
+                else e.summary,
+                survivor_summary=e.survivor_summary,
+            )
+            for e in events
+        ],
+        next_cursor=cursor,
+    )
+
+
+@router.get(
+    "/cases/{case_id}/clocks",
+    response_model=list[ClockRead],
+    summary="Statutory clocks: due dates and status (running, due soon, overdue, met)",
+    responses=ERRORS,
+)
+async def get_clocks(access: CaseForView, session: DbSession, cipher: Cipher) -> Any:
+    await service.record_read(session, access.actor, access.case, "clocks")
+    return await views.clock_reads(session, access, cipher, today_in_india())

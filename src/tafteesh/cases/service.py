@@ -1,0 +1,586 @@
+"""The business verbs of a case: open it, change it, move its stage, list and read it.
+
+Every write appends a timeline event and an audit row in the same transaction, and refreshes the
+case's next statutory due date so "overdue" stays a cheap indexed filter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from tafteesh.audit import service as audit
+from tafteesh.auth.models import Organisation
+from tafteesh.auth.principal import Principal
+from tafteesh.cases import timeline
+from tafteesh.cases.bookkeeping import check_fir_year
+from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
+from tafteesh.cases.clock_service import refresh_next_due
+from tafteesh.cases.errors import IllegalStageChange, UnknownCharge
+from tafteesh.cases.identity import IdentityCipher
+from tafteesh.cases.models import Case, CaseCharge, CaseTeamMember, StageChange, Survivor
+from tafteesh.cases.policy import CaseRelation, visible_cases
+from tafteesh.cases.schemas import CaseCreate, CaseUpdate, ChargeIn
+from tafteesh.cases.stages import (
+    SUSPENSIONS,
+    Regime,
+    Stage,
+    StageTransitionError,
+    check_transition,
+    default_regime,
+)
+from tafteesh.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from tafteesh.india import today_in_india
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+async def relation_to_case(
+    session: AsyncSession, actor: Principal, case_id: uuid.UUID
+) -> tuple[Case, CaseRelation] | None:
+    """The case and what the actor is to it, in one round trip; None when there is no case."""
+    team_role = (
+        select(CaseTeamMember.team_role)
+        .where(
+            CaseTeamMember.case_id == Case.id,
+            CaseTeamMember.user_id == actor.id,
+            CaseTeamMember.removed_at.is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    own = exists(
+        select(Survivor.id).where(Survivor.case_id == Case.id, Survivor.user_id == actor.id)
+    )
+    row = (
+        await session.execute(select(Case, team_role, own).where(Case.id == case_id))
+    ).one_or_none()
+    if row is None:
+        return None
+    case, role, is_own = row
+    return case, CaseRelation(team_role=role, is_own_survivor=bool(is_own))
+
+
+async def organisation_name(session: AsyncSession, organisation_id: uuid.UUID) -> str:
+    return str(
+        await session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
+    )
+
+
+async def charges_of(session: AsyncSession, case_id: uuid.UUID) -> list[Section]:
+    catalogue = load_catalogue()
+    rows = await session.execute(
+        select(CaseCharge.act, CaseCharge.section)
+        .where(CaseCharge.case_id == case_id)
+        .order_by(CaseCharge.id)
+    )
+    return [catalogue.get(Act(act), section) for act, section in rows]
+
+
+async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> list[StageChange]:
+    return list(
+        await session.scalars(
+            select(StageChange).where(StageChange.case_id == case_id).order_by(StageChange.id)
+        )
+    )
+
+
+async def record_read(session: AsyncSession, actor: Principal, case: Case, what: str) -> None:
+    await audit.record(
+        session,
+        actor,
+        action=f"case.{what}",
+        object_type="case",
+        object_id=case.id,
+        summary=case.reference,
+    )
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: Stage | None = None
+    district: str | None = None
+    court: str | None = None
+    organisation_id: uuid.UUID | None = None
+    overdue: bool = False
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseCursor:
+    updated_at: datetime
+    id: uuid.UUID
+
+    def encode(self) -> str:
+        return f"{self.updated_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> CaseCursor:
+        try:
+            stamp, _, ident = text.rpartition("_")
+            return cls(datetime.fromisoformat(stamp), uuid.UUID(ident))
+        except ValueError as exc:
+            raise InvalidInput("The page cursor is not valid; start from the first page.") from exc
+
+
+def _filter_conditions(filters: CaseFilters, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.stage:
+        conditions.append(Case.stage == filters.stage.value)
+    if filters.district:
+        conditions.append(func.lower(Case.fir_district) == filters.district.strip().lower())
+    if filters.court:
+        conditions.append(Case.court_establishment.ilike(f"%{_escape(filters.court)}%"))
+    if filters.organisation_id:
+        conditions.append(Case.owning_organisation_id == filters.organisation_id)
+    if filters.overdue:
+        conditions.append(Case.next_clock_due_on < today)
+    if filters.search:
+        pattern = f"%{_escape(filters.search.strip())}%"
+        conditions.append(
+            or_(
+                Case.reference.ilike(pattern),
+                Case.fir_number.ilike(pattern),
+                Case.cnr.ilike(pattern),
+                exists(
+                    select(Survivor.id).where(
+                        Survivor.case_id == Case.id, Survivor.pseudonym.ilike(pattern)
+                    )
+                ),
+            )
+        )
+    return conditions
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_cases(
+    session: AsyncSession,
+    actor: Principal,
+    filters: CaseFilters,
+    *,
+    cursor: CaseCursor | None = None,
+    limit: int = 25,
+) -> tuple[list[dict[str, Any]], CaseCursor | None]:
+    """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
+    today = today_in_india()
+    pseudonyms = (
+        select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
+        .where(Survivor.case_id == Case.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.stage,
+            Case.stage_since,
+            Case.regime,
+            Case.police_station,
+            Case.fir_number,
+            Case.fir_year,
+            Case.fir_district,
+            Case.court_establishment,
+            Case.cnr,
+            Organisation.name.label("owning_organisation"),
+            pseudonyms.label("survivors"),
+            Case.next_clock_due_on,
+            Case.updated_at,
+        )
+        .join(Organisation, Organisation.id == Case.owning_organisation_id)
+        .where(visible_cases(actor), *_filter_conditions(filters, today))
+    )
+    if cursor:
+        query = query.where(
+            or_(
+                Case.updated_at < cursor.updated_at,
+                and_(Case.updated_at == cursor.updated_at, Case.id < cursor.id),
+            )
+        )
+    query = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit + 1)
+    rows = [dict(row._mapping) for row in await session.execute(query)]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = CaseCursor(rows[-1]["updated_at"], rows[-1]["id"])
+    for row in rows:
+        row["stage"] = Stage(row["stage"])
+        row["stage_label"] = row["stage"].label
+        row["overdue"] = row["next_clock_due_on"] is not None and row["next_clock_due_on"] < today
+        row["survivors"] = sorted(row["survivors"] or [])
+    await audit.record(session, actor, action="case.list", summary=f"{len(rows)} rows")
+    return rows, next_cursor
+
+
+# -- charges -----------------------------------------------------------------------------------
+
+
+def resolve_charges(charges: list[ChargeIn], regime: Regime) -> list[Section]:
+    """Each charge must be in the catalogue and belong to the case's legal regime."""
+    catalogue = load_catalogue()
+    regime_acts = {Act.IPC} if regime is Regime.OLD_CODES else {Act.BNS}
+    other = Act.BNS if regime is Regime.OLD_CODES else Act.IPC
+    resolved: list[Section] = []
+    seen: set[tuple[str, str]] = set()
+    for charge in charges:
+        try:
+            act = Act(charge.act)
+            section = catalogue.get(act, charge.section)
+        except (ValueError, UnknownSectionError) as exc:
+            raise UnknownCharge(
+                f"{charge.act} {charge.section} is not in the sections catalogue. "
+                "Choose a section from the list.",
+                details={"fields": {"charges": f"{charge.act} {charge.section} unknown"}},
+            ) from exc
+        if act is other and act not in regime_acts:
+            raise UnknownCharge(
+                f"{section.citation} belongs to the "
+                f"{'new' if act is Act.BNS else 'old'} codes, but this case is under the "
+                f"{regime.label}. Charge the equivalent section instead.",
+                details={"fields": {"charges": section.citation}},
+            )
+        key = (act.value, section.section)
+        if key not in seen:
+            seen.add(key)
+            resolved.append(section)
+    return resolved
+
+
+async def _replace_charges(
+    session: AsyncSession, case_id: uuid.UUID, sections: list[Section]
+) -> None:
+    existing = await session.scalars(select(CaseCharge).where(CaseCharge.case_id == case_id))
+    for charge in existing:
+        await session.delete(charge)
+    await session.flush()
+    for section in sections:
+        session.add(CaseCharge(case_id=case_id, act=section.act.value, section=section.section))
+    await session.flush()
+
+
+# -- opening and changing a case -------------------------------------------------------------
+
+
+async def open_case(
+    session: AsyncSession, actor: Principal, *, data: CaseCreate, cipher: IdentityCipher
+) -> Case:
+    """Open a case. Its creator joins its team in their own role."""
+    today = today_in_india()
+    if data.fir_date > today:
+        raise InvalidInput(
+            "The FIR date cannot be in the future.", details={"fields": {"fir_date": "future"}}
+        )
+    check_fir_year(data.fir_year, data.fir_date, zero_fir=data.zero_fir)
+    regime = data.regime or default_regime(data.fir_date)
+    sections = resolve_charges(data.charges, regime)
+    stage_since = data.stage_since or data.fir_date
+    if stage_since < data.fir_date or stage_since > today:
+        raise InvalidInput(
+            "The stage date must be between the FIR date and today.",
+            details={"fields": {"stage_since": "out of range"}},
+        )
+    owner = data.owning_organisation_id or actor.organisation_id
+    if await session.get(Organisation, owner) is None:
+        raise InvalidInput(
+            "Choose an existing organisation to own the case.",
+            details={"fields": {"owning_organisation_id": "unknown organisation"}},
+        )
+    if await session.scalar(
+        select(Case.id).where(func.lower(Case.reference) == data.reference.lower())
+    ):
+        raise Conflict(
+            f"A case with the reference {data.reference} already exists.",
+            details={"fields": {"reference": "already in use"}},
+        )
+    case = Case(
+        reference=data.reference,
+        regime=regime.value,
+        police_station=data.police_station,
+        fir_district=data.fir_district,
+        fir_state=data.fir_state,
+        fir_number=data.fir_number,
+        fir_year=data.fir_year,
+        fir_date=data.fir_date,
+        zero_fir=data.zero_fir,
+        court_establishment=data.court_establishment,
+        court_number=data.court_number,
+        judge=data.judge,
+        court_district=data.court_district,
+        cnr=data.cnr,
+        case_type=data.case_type,
+        case_number=data.case_number,
+        source_state=data.source_state,
+        destination_state=data.destination_state,
+        victim_informed_on=data.victim_informed_on,
+        owning_organisation_id=owner,
+        stage=data.stage.value,
+        stage_since=stage_since,
+        created_by=actor.id,
+    )
+    if data.stage in SUSPENSIONS:
+        raise InvalidInput("Open the case at the stage it was at before the stay or transfer.")
+    session.add(case)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("A case with this reference or CNR already exists.") from exc
+    session.add(
+        StageChange(
+            case_id=case.id,
+            from_stage=None,
+            to_stage=data.stage.value,
+            effective_on=stage_since,
+            actor_id=actor.id,
+            note="case opened",
+        )
+    )
+    session.add(
+        CaseTeamMember(
+            case_id=case.id, user_id=actor.id, team_role=actor.role, assigned_by=actor.id
+        )
+    )
+    await _replace_charges(session, case.id, sections)
+    await timeline.record(
+        session,
+        actor,
+        case.id,
+        timeline.Entry(
+            timeline.EventKind.CASE_OPENED,
+            f"Case {case.reference} opened at '{data.stage.label}'",
+            "Your case is now being tracked by your support team.",
+            {"reference": case.reference, "stage": data.stage.value},
+        ),
+    )
+    await audit.record(
+        session,
+        actor,
+        action="case.create",
+        object_type="case",
+        object_id=case.id,
+        summary=case.reference,
+    )
+    await refresh_next_due(session, case, cipher=cipher, today=today)
+    return case
+
+
+# A case record's fields: the FIR facts are required; the court's and the rest may be unknown.
+CASE_REQUIRED = (
+    "reference",
+    "police_station",
+    "fir_district",
+    "fir_state",
+    "fir_number",
+    "fir_year",
+    "fir_date",
+    "zero_fir",
+)
+CASE_OPTIONAL = (
+    "court_establishment",
+    "court_number",
+    "judge",
+    "court_district",
+    "cnr",
+    "case_type",
+    "case_number",
+    "source_state",
+    "destination_state",
+    "victim_informed_on",
+)
+CASE_EDITABLE = ("regime", *CASE_REQUIRED, *CASE_OPTIONAL)
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    snapshot: dict[str, Any] = {name: getattr(case, name) for name in CASE_EDITABLE}
+    snapshot.update({"stage": case.stage, "version": case.version})
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in snapshot.items()}
+
+
+async def update_case(
+    session: AsyncSession, actor: Principal, case: Case, *, data: CaseUpdate, cipher: IdentityCipher
+) -> Case:
+    if data.version != case.version:
+        raise StaleVersion("case", case_snapshot(case))
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "charges"})
+    changed: list[str] = []
+    for name, value in changes.items():
+        if name in CASE_REQUIRED and value is None:
+            raise InvalidInput(
+                f"{name.replace('_', ' ').capitalize()} cannot be empty.",
+                details={"fields": {name: "required"}},
+            )
+        if hasattr(value, "value"):
+            value = value.value
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    if case.fir_date > today_in_india():
+        raise InvalidInput(
+            "The FIR date cannot be in the future.", details={"fields": {"fir_date": "future"}}
+        )
+    check_fir_year(case.fir_year, case.fir_date, zero_fir=case.zero_fir)
+    if case.fir_date > case.stage_since:
+        raise InvalidInput(
+            f"The FIR date cannot be after {case.stage_since:%d %b %Y}, when the case reached "
+            "its current stage.",
+            details={"fields": {"fir_date": "after the current stage began"}},
+        )
+    regime = Regime(case.regime)
+    if data.charges is not None:
+        sections = resolve_charges(data.charges, regime)
+        before = {(s.act.value, s.section) for s in await charges_of(session, case.id)}
+        after = {(s.act.value, s.section) for s in sections}
+        if before != after:
+            await _replace_charges(session, case.id, sections)
+            await timeline.record(
+                session,
+                actor,
+                case.id,
+                timeline.Entry(
+                    timeline.EventKind.CHARGES_CHANGED,
+                    "Charges now: " + (", ".join(s.citation for s in sections) or "none"),
+                    params={"charges": [s.citation for s in sections]},
+                ),
+            )
+            changed.append("charges")
+    elif "regime" in changed:
+        resolve_charges(
+            [
+                ChargeIn(act=s.act.value, section=s.section)
+                for s in await charges_of(session, case.id)
+            ],
+            regime,
+        )
+    if not changed:
+        return case
+    case.updated_at = datetime.now(UTC)
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion("case", case_snapshot(case)) from exc
+    except IntegrityError as exc:
+        raise Conflict("Another case already has this reference or CNR.") from exc
+    fields = [c for c in changed if c != "charges"]
+    if fields:
+        await timeline.record(
+            session,
+            actor,
+            case.id,
+            timeline.Entry(
+                timeline.EventKind.CASE_UPDATED,
+                "Case details changed: " + ", ".join(f.replace("_", " ") for f in fields),
+                params={"fields": fields},
+            ),
+        )
+    await audit.record(
+        session,
+        actor,
+        action="case.update",
+        object_type="case",
+        object_id=case.id,
+        summary=", ".join(changed),
+    )
+    await refresh_next_due(session, case, cipher=cipher, today=today_in_india())
+    return case
+
+
+async def change_stage(
+    session: AsyncSession,
+    actor: Principal,
+    case: Case,
+    *,
+    version: int,
+    target: Stage,
+    effective_on: date | None,
+    note: str,
+    victim_heard: bool,
+    cipher: IdentityCipher,
+) -> Case:
+    """Move the case to its next stage; the allowed moves are data (``stages.TRANSITIONS``)."""
+    if version != case.version:
+        raise StaleVersion("case", case_snapshot(case))
+    today = today_in_india()
+    effective = effective_on or today
+    if effective > today:
+        raise InvalidInput(
+            "A stage change cannot be dated in the future.",
+            details={"fields": {"effective_on": "future"}},
+        )
+    if effective < case.stage_since:
+        raise InvalidInput(
+            f"The date must be on or after {case.stage_since:%d %b %Y}, when the case reached "
+            f"its current stage.",
+            details={"fields": {"effective_on": "before the current stage"}},
+        )
+    current = Stage(case.stage)
+    previous = Stage(case.stage_before_suspension) if case.stage_before_suspension else None
+    try:
+        check_transition(current, target, previous=previous, victim_heard=victim_heard)
+    except StageTransitionError as exc:
+        from tafteesh.cases.stages import allowed_next
+
+        allowed = sorted(s.value for s in allowed_next(current, previous=previous))
+        raise IllegalStageChange(str(exc), details={"allowed_next": allowed}) from exc
+    if target in SUSPENSIONS:
+        case.stage_before_suspension = current.value
+    elif current in SUSPENSIONS:
+        case.stage_before_suspension = None
+    case.stage = target.value
+    case.stage_since = effective
+    case.updated_at = datetime.now(UTC)
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion("case", case_snapshot(case)) from exc
+    session.add(
+        StageChange(
+            case_id=case.id,
+            from_stage=current.value,
+            to_stage=target.value,
+            effective_on=effective,
+            actor_id=actor.id,
+            note=note,
+        )
+    )
+    await timeline.record(
+        session,
+        actor,
+        case.id,
+        timeline.Entry(
+            timeline.EventKind.STAGE_CHANGED,
+            f"Stage: {current.label} → {target.label} (on {effective:%d %b %Y})"
+            + (f". {note}" if note else ""),
+            timeline.STAGE_FOR_SURVIVOR[target],
+            {"from": current.value, "to": target.value, "effective_on": effective.isoformat()},
+        ),
+    )
+    await audit.record(
+        session,
+        actor,
+        action="case.stage",
+        object_type="case",
+        object_id=case.id,
+        summary=f"{current.value} -> {target.value}",
+    )
+    await refresh_next_due(session, case, cipher=cipher, today=today)
+    return case
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def not_found() -> NotFound:
+    return NotFound("There is no such case, or it is not one of yours.")

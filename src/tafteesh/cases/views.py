@@ -1,0 +1,159 @@
+"""Read models of a case and its parts, shared by the JSON API and the pages.
+
+Identity is decrypted here and only when ``access.can_see_identity``; each decryption is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tafteesh.audit import service as audit
+from tafteesh.cases import parties, service, team
+from tafteesh.cases.clock_service import CaseClock, clocks_for_case
+from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.identity import IdentityCipher
+from tafteesh.cases.schemas import (
+    AccusedRead,
+    CaseRead,
+    ChargeRead,
+    ClockRead,
+    IdentityFields,
+    SurvivorRead,
+    SurvivorWithIdentity,
+    TeamMemberRead,
+)
+from tafteesh.cases.stages import Stage, allowed_next
+
+
+async def case_read(session: AsyncSession, access: CaseAccess) -> CaseRead:
+    case = access.case
+    current = Stage(case.stage)
+    previous = Stage(case.stage_before_suspension) if case.stage_before_suspension else None
+    charges = await service.charges_of(session, case.id)
+    return CaseRead(
+        id=case.id,
+        reference=case.reference,
+        regime=case.regime,
+        police_station=case.police_station,
+        fir_district=case.fir_district,
+        fir_state=case.fir_state,
+        fir_number=case.fir_number,
+        fir_year=case.fir_year,
+        fir_date=case.fir_date,
+        zero_fir=case.zero_fir,
+        court_establishment=case.court_establishment,
+        court_number=case.court_number,
+        judge=case.judge,
+        court_district=case.court_district,
+        cnr=case.cnr,
+        case_type=case.case_type,
+        case_number=case.case_number,
+        source_state=case.source_state,
+        destination_state=case.destination_state,
+        victim_informed_on=case.victim_informed_on,
+        owning_organisation_id=case.owning_organisation_id,
+        owning_organisation=await service.organisation_name(session, case.owning_organisation_id),
+        stage=current,
+        stage_label=current.label,
+        stage_since=case.stage_since,
+        stage_before_suspension=previous,
+        allowed_next_stages=sorted(allowed_next(current, previous=previous)),
+        charges=[
+            ChargeRead(
+                act=s.act.value,
+                section=s.section,
+                citation=s.citation,
+                title=s.short_title,
+                max_punishment=str(s.max_punishment) if s.max_punishment else None,
+            )
+            for s in charges
+        ],
+        next_clock_due_on=case.next_clock_due_on,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+async def survivor_reads(
+    session: AsyncSession, access: CaseAccess, cipher: IdentityCipher
+) -> list[SurvivorRead]:
+    survivors = await parties.survivors_of(session, access.case.id)
+    result: list[SurvivorRead] = []
+    for s in survivors:
+        base = {
+            "id": s.id,
+            "pseudonym": s.pseudonym,
+            "has_account": s.user_id is not None,
+            "leader_consent_on": s.leader_consent_on,
+            "version": s.version,
+        }
+        if access.can_see_identity:
+            identity = cipher.decrypt(s.id, s.identity_ciphertext)
+            result.append(
+                SurvivorWithIdentity(**base, identity=IdentityFields(**identity.__dict__))
+            )
+        else:
+            result.append(SurvivorRead(**base))
+    if access.can_see_identity and survivors:
+        await audit.record(
+            session,
+            access.actor,
+            action="survivor.identity_view",
+            object_type="case",
+            object_id=access.case.id,
+            summary=f"{len(survivors)} survivor(s)",
+        )
+    return result
+
+
+async def accused_reads(session: AsyncSession, access: CaseAccess) -> list[AccusedRead]:
+    return [
+        AccusedRead(
+            id=a.id,
+            name=a.name,
+            alias=a.alias,
+            status=a.status,
+            status_label=parties.ACCUSED_STATUS_LABELS[a.status],
+            status_since=a.status_since,
+            first_remand_on=a.first_remand_on,
+            bail_court=a.bail_court,
+            other_cases=others,
+            version=a.version,
+        )
+        for a, others in await parties.accused_of(session, access.case.id)
+    ]
+
+
+async def team_reads(session: AsyncSession, access: CaseAccess) -> list[TeamMemberRead]:
+    return [TeamMemberRead(**m) for m in await team.members(session, access.case.id)]
+
+
+def clock_read(clock: CaseClock) -> ClockRead:
+    s = clock.status
+    return ClockRead(
+        code=s.code,
+        label=s.label,
+        applies_to=clock.accused_name,
+        anchor_date=s.anchor_date,
+        due_date=s.due_date,
+        limit_days=s.limit_days,
+        status=s.status.value,
+        met_on=s.met_on,
+        met_late=s.met_late,
+        days_left=s.days_left,
+        days_overdue=s.days_overdue,
+        contested=s.contested,
+        note=s.note,
+    )
+
+
+async def clock_reads(
+    session: AsyncSession, access: CaseAccess, cipher: IdentityCipher, today: date
+) -> list[ClockRead]:
+    return [
+        clock_read(c)
+        for c in await clocks_for_case(session, access.case, cipher=cipher, today=today)
+    ]

@@ -1,0 +1,1 @@
+"""Hearings: scheduling, outcomes from the court corridor, cause lists, calendar, eCourts import."""

@@ -1,0 +1,207 @@
+"""Cause lists ("my hearings", and the consortium-wide list for leads) and the calendar feed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tafteesh.audit import service as audit
+from tafteesh.auth.models import User
+from tafteesh.auth.principal import Principal
+from tafteesh.cases.models import Case, CaseTeamMember, Survivor
+from tafteesh.cases.policy import visible_cases
+from tafteesh.hearings.models import CalendarToken, Hearing
+from tafteesh.hearings.vocabulary import HearingStatus, Purpose
+
+
+def _on_team(user_id: uuid.UUID) -> ColumnElement[bool]:
+    return exists(
+        select(CaseTeamMember.id).where(
+            CaseTeamMember.case_id == Hearing.case_id,
+            CaseTeamMember.user_id == user_id,
+            CaseTeamMember.removed_at.is_(None),
+        )
+    )
+
+
+def _rows_query(actor: Principal, *, mine: bool, with_pseudonyms: bool) -> Any:
+    columns: list[Any] = [
+        Hearing.id,
+        Hearing.case_id,
+        Case.reference.label("case_reference"),
+        Hearing.hearing_date,
+        Hearing.hearing_time,
+        Hearing.session,
+        Hearing.court_establishment,
+        Hearing.court_number,
+        Hearing.purpose,
+        Hearing.status,
+        Hearing.version,
+    ]
+    if with_pseudonyms:
+        columns.append(
+            select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
+            .where(Survivor.case_id == Hearing.case_id)
+            .scalar_subquery()
+            .label("survivors")
+        )
+    query = select(*columns).join(Case, Case.id == Hearing.case_id).where(visible_cases(actor))
+    if mine:
+        query = query.where(_on_team(actor.id))
+    return query.where(Hearing.status != HearingStatus.CANCELLED.value)
+
+
+def _as_dicts(rows: Any) -> list[dict[str, Any]]:
+    result = []
+    for row in rows:
+        item = dict(row._mapping)
+        item["purpose_label"] = Purpose(item["purpose"]).label
+        item.setdefault("survivors", [])
+        item["survivors"] = sorted(item["survivors"] or [])
+        result.append(item)
+    return result
+
+
+async def hearings_between(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    start: date,
+    end: date,
+    mine: bool,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    query = _rows_query(actor, mine=mine, with_pseudonyms=True).where(
+        Hearing.hearing_date >= start, Hearing.hearing_date <= end
+    )
+    rows = await session.execute(
+        query.order_by(
+            Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference
+        ).limit(limit)
+    )
+    await audit.record(session, actor, action="hearing.list", summary=f"{start}..{end}")
+    return _as_dicts(rows)
+
+
+@dataclass
+class CauseList:
+    today: list[dict[str, Any]] = field(default_factory=list)
+    this_week: list[dict[str, Any]] = field(default_factory=list)
+    awaiting_outcome: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def cause_list(
+    session: AsyncSession, actor: Principal, *, today: date, mine: bool
+) -> CauseList:
+    """Today, the next six days, and past hearings still waiting for their outcome."""
+    base = _rows_query(actor, mine=mine, with_pseudonyms=True)
+    upcoming = await session.execute(
+        base.where(Hearing.hearing_date >= today, Hearing.hearing_date <= today + timedelta(6))
+        .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
+        .limit(300)
+    )
+    waiting = await session.execute(
+        base.where(Hearing.hearing_date < today, Hearing.status == HearingStatus.SCHEDULED.value)
+        .order_by(Hearing.hearing_date.desc())
+        .limit(300)
+    )
+    result = CauseList(awaiting_outcome=_as_dicts(waiting))
+    for row in _as_dicts(upcoming):
+        (result.today if row["hearing_date"] == today else result.this_week).append(row)
+    await audit.record(session, actor, action="hearing.cause_list", summary=today.isoformat())
+    return result
+
+
+# -- calendar feed ---------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_calendar_token(session: AsyncSession, actor: Principal) -> str:
+    """A new secret feed address; the previous one stops working at once."""
+    await revoke_calendar_token(session, actor)
+    token = secrets.token_urlsafe(32)
+    session.add(CalendarToken(user_id=actor.id, token_hash=_token_hash(token)))
+    await session.flush()
+    await audit.record(
+        session, actor, action="calendar.create", object_type="user", object_id=actor.id
+    )
+    return token
+
+
+async def revoke_calendar_token(session: AsyncSession, actor: Principal) -> bool:
+    result = await session.execute(
+        update(CalendarToken)
+        .where(CalendarToken.user_id == actor.id, CalendarToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    revoked = bool(result.rowcount)  # type: ignore[attr-defined]
+    if revoked:
+        await audit.record(
+            session, actor, action="calendar.revoke", object_type="user", object_id=actor.id
+        )
+    return revoked
+
+
+async def has_calendar_token(session: AsyncSession, actor: Principal) -> bool:
+    return bool(
+        await session.scalar(
+            select(CalendarToken.id).where(
+                CalendarToken.user_id == actor.id, CalendarToken.revoked_at.is_(None)
+            )
+        )
+    )
+
+
+async def calendar_feed_rows(
+    session: AsyncSession, token: str, *, today: date
+) -> list[dict[str, Any]] | None:
+    """The hearings for a feed token's owner, or None when the token is unknown or revoked.
+
+    Columns are chosen so that nothing about a survivor can reach the feed: it leaves the server
+    for phones and shared calendars.
+    """
+    owner = await session.scalar(
+        select(User.id)
+        .join(CalendarToken, CalendarToken.user_id == User.id)
+        .where(
+            CalendarToken.token_hash == _token_hash(token),
+            CalendarToken.revoked_at.is_(None),
+            User.is_active,
+        )
+    )
+    if owner is None:
+        return None
+    rows = await session.execute(
+        select(
+            Hearing.id,
+            Case.reference,
+            Hearing.court_establishment,
+            Hearing.court_number,
+            Hearing.purpose,
+            Hearing.hearing_date,
+            Hearing.hearing_time,
+            Hearing.session,
+            Hearing.status,
+            Hearing.created_at,
+            Hearing.outcome_recorded_at,
+        )
+        .join(Case, Case.id == Hearing.case_id)
+        .where(
+            _on_team(owner),
+            Hearing.hearing_date >= today - timedelta(days=30),
+            Hearing.hearing_date <= today + timedelta(days=366),
+        )
+        .order_by(Hearing.hearing_date)
+    )
+    await audit.record(session, None, action="calendar.feed", object_type="user", object_id=owner)
+    return [dict(row._mapping) for row in rows]

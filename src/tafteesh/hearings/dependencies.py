@@ -1,0 +1,47 @@
+"""Load a hearing through its case: 404 when the case is not the user's to see, 403 when they
+may see but not record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.cases import policy
+from tafteesh.cases import service as cases
+from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.db import DbSession
+from tafteesh.errors import Forbidden
+from tafteesh.hearings import service
+from tafteesh.hearings.models import Hearing
+
+
+@dataclass(frozen=True)
+class HearingAccess:
+    hearing: Hearing
+    case: CaseAccess
+
+
+async def hearing_for_view(
+    hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
+) -> HearingAccess:
+    hearing = await service.get_hearing(session, hearing_id)
+    found = await cases.relation_to_case(session, principal, hearing.case_id) if hearing else None
+    if hearing is None or found is None or not policy.can_view_case(principal, found[1]):
+        raise service.not_found()
+    return HearingAccess(hearing, CaseAccess(case=found[0], relation=found[1], actor=principal))
+
+
+async def hearing_for_edit(
+    access: Annotated[HearingAccess, Depends(hearing_for_view)],
+) -> HearingAccess:
+    if not access.case.can_edit:
+        raise Forbidden("Only this case's lawyers and social workers record its hearings.")
+    return access
+
+
+HearingForView = Annotated[HearingAccess, Depends(hearing_for_view)]
+HearingForEdit = Annotated[HearingAccess, Depends(hearing_for_edit)]
