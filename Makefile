@@ -54,3 +54,20 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# The benchmark (bench/README.md): the app against a plain asyncpg + Jinja2 baseline at 1,000 and
+# 100,000 synthetic cases, results in bench/results/. Not part of `make test`. Needs wrk (Debian).
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 1000 --tcp-nodelay".
+.PHONY: bench
+bench: $(VENV)/.installed-run
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing wrk from Debian"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "make bench needs wrk. Run:"; \
+	    echo "  sudo apt-get install -y wrk"; \
+	    exit 1; \
+	  fi; \
+	}
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

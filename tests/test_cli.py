@@ -20,7 +20,19 @@ from tafteesh.demo import ACCOUNTS, seed_demo
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create"], ["demo"]],
+    [
+        [],
+        ["serve"],
+        ["db"],
+        ["db", "upgrade"],
+        ["users"],
+        ["users", "create"],
+        ["demo"],
+        ["evidence"],
+        ["evidence", "checkpoint"],
+        ["evidence", "verify"],
+        ["bench-data"],
+    ],
 )
 def test_help_everywhere(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
@@ -133,3 +145,11 @@ async def test_demo_is_idempotent(session: AsyncSession) -> None:
         "survivor_leader",
         "survivor",
     }
+
+
+def test_evidence_checkpoint_and_verify(settings: Settings) -> None:
+    signed = _run(settings, "evidence", "checkpoint")
+    assert signed.returncode == 0, signed.stderr
+    verified = _run(settings, "evidence", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "VERIFIED:" in verified.stdout

@@ -9,7 +9,8 @@ import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,6 +110,88 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_data(args: argparse.Namespace) -> int:
+    from tafteesh import benchdata
+    from tafteesh.cases.identity import IdentityCipher, load_identity_key
+
+    settings = get_settings()
+    urls = _urls()
+    cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
+    print(f"Loading {args.cases:,} synthetic cases (seed {args.seed}) with COPY…", flush=True)
+    report = asyncio.run(
+        benchdata.fill(
+            benchdata.asyncpg_dsn(urls.app),
+            cases=args.cases,
+            cipher=cipher,
+            seed=args.seed,
+            progress=lambda line: print(line, flush=True),
+        )
+    )
+    rows = ", ".join(f"{count:,} {table}" for table, count in report.rows.items())
+    print(
+        f"Loaded in {report.total_seconds:.1f} s (generating {report.generate_seconds:.1f} s, "
+        f"COPY {report.copy_seconds:.1f} s): {rows}."
+    )
+    seconds = asyncio.run(benchdata.vacuum_analyze(benchdata.asyncpg_dsn(urls.owner)))
+    print(f"VACUUM ANALYZE (as the owner role): {seconds:.1f} s.")
+    print(
+        f"Sign in as {benchdata.BENCH_LAWYER_EMAIL} or {benchdata.BENCH_LEAD_EMAIL} "
+        f"(password: {benchdata.BENCH_PASSWORD})."
+    )
+    return 0
+
+
+def _evidence_tools() -> tuple[Any, Any]:
+    from tafteesh.evidence.signing import load_signer
+    from tafteesh.evidence.storage import LocalBlobStore
+
+    settings = get_settings()
+    return (
+        load_signer(settings.data_dir, settings.custody_log_origin),
+        LocalBlobStore(settings.data_dir / "evidence"),
+    )
+
+
+def cmd_evidence_checkpoint(args: argparse.Namespace) -> int:
+    from tafteesh.evidence.signing import make_checkpoint
+
+    signer, _ = _evidence_tools()
+
+    async def work(session: AsyncSession) -> str:
+        checkpoint = await make_checkpoint(session, signer)
+        return checkpoint.note if checkpoint else ""
+
+    note = _in_transaction(_urls(), work)
+    if not note:
+        print("The custody log is empty: nothing to sign.")
+        return 0
+    print(note, end="")
+    print(f"Public key (give it to courts through a separate channel): {signer.vkey}")
+    return 0
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    from tafteesh.evidence.verification import verify_store
+
+    signer, store = _evidence_tools()
+    trusted = args.trusted_checkpoint.read_bytes() if args.trusted_checkpoint else None
+
+    async def work(session: AsyncSession) -> Any:
+        return await verify_store(session, store=store, signer=signer, trusted_checkpoint=trusted)
+
+    report = _in_transaction(_urls(), work)
+    for problem in report.problems:
+        print(f"{problem.code}: {problem.message}")
+    if report.ok:
+        print(
+            f"VERIFIED: {report.log.total_events} events up to checkpoint size "
+            f"{report.log.verified_size}, {report.files_checked} files."
+        )
+        return 0
+    print(f"NOT VERIFIED: {len(report.problems)} problem(s).")
+    return 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -175,6 +258,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="seed the demo consortium (idempotent)")
     demo.set_defaults(func=cmd_demo)
+
+    evidence = commands.add_parser("evidence", help="the evidence custody log")
+    evidence_commands = evidence.add_subparsers(
+        dest="evidence_command", required=True, metavar="ACTION"
+    )
+    checkpoint = evidence_commands.add_parser(
+        "checkpoint", help="sign the custody log as it stands and print the checkpoint"
+    )
+    checkpoint.set_defaults(func=cmd_evidence_checkpoint)
+    verify = evidence_commands.add_parser(
+        "verify",
+        help="check the whole custody log and every stored file; exit 1 on any problem",
+    )
+    verify.add_argument(
+        "--trusted-checkpoint", type=Path, help="a checkpoint held elsewhere, to detect truncation"
+    )
+    verify.set_defaults(func=cmd_evidence_verify)
+
+    bench_data = commands.add_parser(
+        "bench-data", help="fill an empty database with synthetic cases for benchmarks"
+    )
+    bench_data.add_argument(
+        "--cases", type=int, default=1000, help="number of cases to invent (default 1000)"
+    )
+    bench_data.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    bench_data.set_defaults(func=cmd_bench_data)
     return parser
 
 

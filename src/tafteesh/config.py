@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=2 * 1024**3, gt=0)
     # Tokens and sessions never outlive 12 hours, so a lost phone stops working by the next day.
     session_hours: float = Field(default=12, gt=0, le=12)
+    # The custody log's name in its signed checkpoints (C2SP origin line): unique per deployment.
+    custody_log_origin: str = "tafteesh.local/custody-log"
+    checkpoint_interval_minutes: float = Field(default=15, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     templates_dir: Path = PROJECT_ROOT / "templates"

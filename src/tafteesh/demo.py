@@ -1,5 +1,5 @@
-"""The demo consortium: organisations, one account of every role and about thirty cases
-(``cases/demo.py``), seeded idempotently.
+"""The demo consortium: organisations, one account of every role, about thirty cases
+(``cases/demo.py``) and their hearings (``hearings/demo.py``), seeded idempotently.
 
 Names are invented. Survivors appear under pseudonyms even in the demo, as they would in use.
 """
@@ -16,7 +16,11 @@ from tafteesh.auth.models import User
 from tafteesh.auth.roles import Language, OrganisationKind, Role
 from tafteesh.cases.demo import seed_demo_cases
 from tafteesh.cases.identity import IdentityCipher, load_identity_key
+from tafteesh.compensation.demo import seed_demo_claims
 from tafteesh.config import get_settings
+from tafteesh.evidence.demo import seed_demo_evidence
+from tafteesh.evidence.signing import load_signer
+from tafteesh.hearings.demo import seed_demo_hearings
 
 DEMO_PASSWORD = "tafteesh-demo-2026"
 
@@ -105,4 +109,12 @@ async def seed_demo(
         settings = get_settings()
         cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
     await seed_demo_cases(session, cipher)
+    await seed_demo_hearings(session, cipher)
+    await seed_demo_claims(session)
+    settings = get_settings()
+    await seed_demo_evidence(
+        session,
+        data_dir=settings.data_dir,
+        signer=load_signer(settings.data_dir, settings.custody_log_origin),
+    )
     return list(ACCOUNTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,10 +19,16 @@ from tafteesh.cases import pages as case_pages
 from tafteesh.cases import people_pages as case_people_pages
 from tafteesh.cases import routes as case_routes
 from tafteesh.cases.identity import IdentityCipher, load_identity_key
+from tafteesh.compensation import pages as compensation_pages
+from tafteesh.compensation import routes as compensation_routes
 from tafteesh.config import Settings, get_settings
 from tafteesh.db import create_engine, create_sessionmaker
 from tafteesh.embedded import resolve_database_urls
 from tafteesh.errors import install_error_handlers
+from tafteesh.evidence import pages as evidence_pages
+from tafteesh.evidence import routes as evidence_routes
+from tafteesh.evidence.signing import checkpoint_periodically, load_signer
+from tafteesh.evidence.storage import LocalBlobStore
 from tafteesh.health import router as health_router
 from tafteesh.hearings import pages as hearing_pages
 from tafteesh.hearings import routes as hearing_routes
@@ -42,7 +49,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.engine = create_engine(urls.app)
             app.state.sessionmaker = create_sessionmaker(app.state.engine)
+        checkpoints = asyncio.create_task(
+            checkpoint_periodically(
+                app.state.sessionmaker,
+                app.state.log_signer,
+                settings.checkpoint_interval_minutes * 60,
+            )
+        )
         yield
+        checkpoints.cancel()
         await app.state.engine.dispose()
 
     app = FastAPI(
@@ -59,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.identity_cipher = IdentityCipher(
         load_identity_key(settings.data_dir, settings.identity_key)
     )
+    # Evidence files and the custody log's signing key live in the data folder, not the database.
+    app.state.blob_store = LocalBlobStore(settings.data_dir / "evidence")
+    app.state.log_signer = load_signer(settings.data_dir, settings.custody_log_origin)
     app.state.engine = None
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
@@ -70,11 +88,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         case_routes.router,
         hearing_routes.router,
         hearing_routes.feed_router,
+        compensation_routes.router,
+        evidence_routes.router,
         auth_pages.router,
         audit_pages.router,
         case_pages.router,
         case_people_pages.router,
         hearing_pages.router,
+        compensation_pages.router,
+        evidence_pages.router,
     ):
         app.include_router(router)
     return app

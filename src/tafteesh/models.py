@@ -12,10 +12,29 @@ from tafteesh.cases.models import (
     Survivor,
     TimelineEvent,
 )
+from tafteesh.compensation.models import (
+    ClaimStatusChange,
+    CompensationAppeal,
+    CompensationClaim,
+    CompensationClaimHead,
+    Disbursement,
+)
 from tafteesh.db import Base
+from tafteesh.evidence.models import (
+    CustodyCheckpoint,
+    CustodyEvent,
+    CustodyLogHead,
+    EvidenceFile,
+    EvidenceItem,
+)
 from tafteesh.hearings.models import CalendarToken, DepositionPreparation, Hearing
 
 __all__ = [
+    "CustodyCheckpoint",
+    "CustodyEvent",
+    "CustodyLogHead",
+    "EvidenceFile",
+    "EvidenceItem",
     "Accused",
     "AccusedStatusChange",
     "AuditEvent",
@@ -25,7 +44,12 @@ __all__ = [
     "CaseCharge",
     "CalendarToken",
     "CaseTeamMember",
+    "ClaimStatusChange",
+    "CompensationAppeal",
+    "CompensationClaim",
+    "CompensationClaimHead",
     "DepositionPreparation",
+    "Disbursement",
     "Hearing",
     "Organisation",
     "SignInAttempt",

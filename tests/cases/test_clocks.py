@@ -320,18 +320,6 @@ def test_the_rape_trial_clock_runs_from_the_chargesheet_until_judgment() -> None
     assert (clock.status, clock.met_late, clock.days_overdue) == (ClockState.MET, True, 17)
 
 
-def test_the_compensation_enquiry_runs_under_both_codes() -> None:
-    applied = {"compensation_applied_date": date(2024, 5, 10)}
-
-    old = clocks_by_code(facts(regime=Regime.OLD_CODES, **applied), date(2024, 7, 20))
-    new = clocks_by_code(facts(**applied), date(2024, 7, 1))
-
-    assert old["compensation_enquiry"].label == "CrPC 357A(5) compensation enquiry"
-    assert old["compensation_enquiry"].status is ClockState.OVERDUE
-    assert new["compensation_enquiry"].label == "BNSS 396(5) compensation enquiry"
-    assert new["compensation_enquiry"].days_left == 9
-
-
 def test_each_rule_appears_once_per_regime() -> None:
     per_regime = Counter(
         (rule.code, regime)

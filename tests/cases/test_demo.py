@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,9 +36,7 @@ async def _counts(session: AsyncSession) -> dict[str, int]:
 
 async def test_demo_cases_span_the_work_of_a_consortium(session: AsyncSession) -> None:
     cipher = IdentityCipher(os.urandom(32))
-    started = time.perf_counter()
-    await seed_demo(session, cipher)
-    assert time.perf_counter() - started < 10
+    await seed_demo(session, cipher)  # its speed is a benchmark matter, not a test's
 
     demo = Case.reference.startswith(REFERENCE_PREFIX)
     cases = list(await session.scalars(select(Case).where(demo)))

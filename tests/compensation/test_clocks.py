@@ -205,3 +205,15 @@ def test_dates_that_cannot_all_be_true_are_refused(facts: dict[str, Any], messag
     with pytest.raises(ClaimDatesError) as raised:
         ClaimFacts(scheme=NALSA, **facts)
     assert str(raised.value) == message
+
+
+def test_a_withdrawn_claim_stops_the_clocks_that_were_still_running() -> None:
+    facts = ClaimFacts(
+        scheme=NALSA,
+        applied_on=date(2022, 3, 1),
+        interim_paid_on=date(2022, 4, 1),
+        withdrawn_on=date(2022, 6, 15),
+    )
+    clocks = claim_clocks(facts, today=date(2026, 11, 29))
+    # The enquiry never finished and is no longer overdue; the interim relief paid stays.
+    assert [(c.kind, c.status) for c in clocks] == [(ClockKind.INTERIM_RELIEF, ClockStatus.MET)]

@@ -30,17 +30,29 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from sqlalchemy import select
 
 from tafteesh.auth import service as accounts
+from tafteesh.auth.models import User
+from tafteesh.auth.principal import Principal
 from tafteesh.auth.roles import Language, OrganisationKind, Role
+from tafteesh.cases import service as cases
+from tafteesh.cases.identity import IdentityCipher, load_identity_key
+from tafteesh.cases.schemas import CaseCreate
+from tafteesh.cases.stages import Stage
 from tafteesh.config import Settings
 from tafteesh.db import create_engine, create_sessionmaker
+from tafteesh.hearings import service as hearings
+from tafteesh.hearings.schemas import HearingCreate
+from tafteesh.hearings.vocabulary import Purpose
+from tafteesh.india import today_in_india
 from tafteesh.main import create_app
 from tests.helpers import PASSWORD
 
@@ -362,3 +374,121 @@ def seeded_admin(settings: Settings) -> SeededAccount:
 def seeded_lawyer(settings: Settings) -> SeededAccount:
     """A lawyer in a new organisation, in the live database."""
     return seed_account(settings, Role.LAWYER, f"Adv. Lawyer {uuid.uuid4().hex[:6]}")
+
+
+@dataclass(frozen=True)
+class SeededHearing:
+    lawyer: SeededAccount
+    case_reference: str
+
+
+@pytest.fixture
+def seeded_hearing_today(settings: Settings) -> SeededHearing:
+    """A lawyer with a case whose hearing is today, in the live database."""
+    lawyer = seed_account(settings, Role.LAWYER, f"Adv. Corridor {uuid.uuid4().hex[:6]}")
+    reference = f"TAF-HR-{uuid.uuid4().hex[:6].upper()}"
+    assert settings.database_url
+    database_url = settings.database_url
+    cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
+
+    async def work() -> None:
+        engine = create_engine(database_url, pool_size=1, max_overflow=0)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                user = await session.scalar(select(User).where(User.email == lawyer.email))
+                assert user is not None
+                actor = Principal(
+                    id=user.id,
+                    email=user.email,
+                    display_name=user.display_name,
+                    role=user.role,
+                    organisation_id=user.organisation_id,
+                    organisation_name=lawyer.organisation,
+                    preferred_language="en",
+                    session_id=uuid.uuid4(),
+                )
+                case = await cases.open_case(
+                    session,
+                    actor,
+                    cipher=cipher,
+                    data=CaseCreate(
+                        reference=reference,
+                        police_station="Basirhat PS",
+                        fir_district="North 24 Parganas",
+                        fir_state="West Bengal",
+                        fir_number="311",
+                        fir_year=2024,
+                        fir_date=date(2024, 9, 2),
+                        court_establishment="Special POCSO Court, Barasat",
+                        stage=Stage.CHARGE_HEARING,
+                        stage_since=date(2025, 1, 6),
+                    ),
+                )
+                await hearings.schedule_hearing(
+                    session,
+                    actor,
+                    case,
+                    data=HearingCreate(
+                        hearing_date=today_in_india(), purpose=Purpose.CHARGE_HEARING
+                    ),
+                )
+        finally:
+            await engine.dispose()
+
+    run_async_in_thread(work)
+    return SeededHearing(lawyer, reference)
+
+
+@dataclass(frozen=True)
+class SeededCase:
+    lawyer: SeededAccount
+    case_reference: str
+
+
+@pytest.fixture
+def seeded_case(settings: Settings) -> SeededCase:
+    """A lawyer with a case already in court, in the live database."""
+    lawyer = seed_account(settings, Role.LAWYER, f"Adv. Evidence {uuid.uuid4().hex[:6]}")
+    reference = f"TAF-EV-{uuid.uuid4().hex[:6].upper()}"
+    assert settings.database_url
+    database_url = settings.database_url
+    cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
+
+    async def work() -> None:
+        engine = create_engine(database_url, pool_size=1, max_overflow=0)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                user = await session.scalar(select(User).where(User.email == lawyer.email))
+                assert user is not None
+                actor = Principal(
+                    id=user.id,
+                    email=user.email,
+                    display_name=user.display_name,
+                    role=user.role,
+                    organisation_id=user.organisation_id,
+                    organisation_name=lawyer.organisation,
+                    preferred_language="en",
+                    session_id=uuid.uuid4(),
+                )
+                await cases.open_case(
+                    session,
+                    actor,
+                    cipher=cipher,
+                    data=CaseCreate(
+                        reference=reference,
+                        police_station="Canning PS",
+                        fir_district="South 24 Parganas",
+                        fir_state="West Bengal",
+                        fir_number="88",
+                        fir_year=2025,
+                        fir_date=date(2025, 2, 14),
+                        court_establishment="ADJ Court, Baruipur",
+                        stage=Stage.CHARGESHEET_FILED,
+                        stage_since=date(2025, 5, 2),
+                    ),
+                )
+        finally:
+            await engine.dispose()
+
+    run_async_in_thread(work)
+    return SeededCase(lawyer, reference)

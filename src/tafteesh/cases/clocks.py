@@ -37,7 +37,6 @@ class ClockAnchor(StrEnum):
     FIRST_CHARGE_HEARING = "first_charge_hearing"
     CHARGESHEET_DATE = "chargesheet_date"
     END_OF_ARGUMENTS = "end_of_arguments"
-    COMPENSATION_APPLICATION = "compensation_application"
 
 
 class ClockEvent(StrEnum):
@@ -51,7 +50,6 @@ class ClockEvent(StrEnum):
     CHARGES_FRAMED = "charges_framed"
     CHILD_EVIDENCE_RECORDED = "child_evidence_recorded"
     JUDGMENT_PRONOUNCED = "judgment_pronounced"
-    COMPENSATION_DECIDED = "compensation_decided"
 
 
 class LimitUnit(StrEnum):
@@ -87,8 +85,6 @@ class CaseFacts:
     child_evidence_recorded_date: date | None = None
     arguments_closed_date: date | None = None
     judgment_date: date | None = None
-    compensation_applied_date: date | None = None
-    compensation_decided_date: date | None = None
 
     def anchor_date(self, anchor: ClockAnchor) -> date | None:
         return {
@@ -99,7 +95,6 @@ class CaseFacts:
             ClockAnchor.FIRST_CHARGE_HEARING: self.first_charge_hearing_date,
             ClockAnchor.CHARGESHEET_DATE: self.chargesheet_date,
             ClockAnchor.END_OF_ARGUMENTS: self.arguments_closed_date,
-            ClockAnchor.COMPENSATION_APPLICATION: self.compensation_applied_date,
         }[anchor]
 
     def event_date(self, event: ClockEvent) -> date | None:
@@ -112,7 +107,6 @@ class CaseFacts:
             ClockEvent.CHARGES_FRAMED: self.charges_framed_date,
             ClockEvent.CHILD_EVIDENCE_RECORDED: self.child_evidence_recorded_date,
             ClockEvent.JUDGMENT_PRONOUNCED: self.judgment_date,
-            ClockEvent.COMPENSATION_DECIDED: self.compensation_decided_date,
         }[event]
 
 
@@ -308,24 +302,7 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
         met_by=(ClockEvent.JUDGMENT_PRONOUNCED,),
         note="The judge may extend it to 45 days for reasons recorded in writing.",
     ),
-    ClockRule(
-        code="compensation_enquiry",
-        regime=Regime.OLD_CODES,
-        label="CrPC 357A(5) compensation enquiry",
-        limit=2,
-        unit=LimitUnit.MONTHS,
-        anchor=ClockAnchor.COMPENSATION_APPLICATION,
-        met_by=(ClockEvent.COMPENSATION_DECIDED,),
-    ),
-    ClockRule(
-        code="compensation_enquiry",
-        regime=Regime.NEW_CODES,
-        label="BNSS 396(5) compensation enquiry",
-        limit=2,
-        unit=LimitUnit.MONTHS,
-        anchor=ClockAnchor.COMPENSATION_APPLICATION,
-        met_by=(ClockEvent.COMPENSATION_DECIDED,),
-    ),
+    # The BNSS 396(5) compensation enquiry runs per claim: compensation/clocks.py keeps it.
 )
 
 

@@ -57,6 +57,14 @@ async def case_for_view(
     return CaseAccess(case=case, relation=relation, actor=principal)
 
 
+async def reload_access(session: DbSession, actor: Principal, case_id: uuid.UUID) -> CaseAccess:
+    """The case access again after a rollback, which expires every loaded object."""
+    found = await service.relation_to_case(session, actor, case_id)
+    if found is None:
+        raise service.not_found()
+    return CaseAccess(case=found[0], relation=found[1], actor=actor)
+
+
 def _case_for(
     allowed: Callable[[CaseAccess], bool], message: str
 ) -> Callable[[CaseAccess], Awaitable[CaseAccess]]:

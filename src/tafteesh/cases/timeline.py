@@ -35,6 +35,14 @@ class EventKind(StrEnum):
     HEARING_CHANGED = "hearing.changed"
     HEARING_OUTCOME = "hearing.outcome"
     HEARINGS_IMPORTED = "hearing.imported"
+    COMPENSATION_CLAIM_OPENED = "compensation.claim_opened"
+    COMPENSATION_CLAIM_CHANGED = "compensation.claim_changed"
+    COMPENSATION_STATUS = "compensation.status_changed"
+    COMPENSATION_DISBURSEMENT = "compensation.disbursement"
+    COMPENSATION_APPEAL_FILED = "compensation.appeal_filed"
+    COMPENSATION_APPEAL_STATUS = "compensation.appeal_status_changed"
+    EVIDENCE_ADDED = "evidence.added"
+    CUSTODY_RECORDED = "evidence.custody"
 
 
 # What each stage means, said to the survivor without legal words.

@@ -95,6 +95,8 @@ class ClaimFacts:
     # reached the survivor's account or fixed deposit.
     awarded_on: date | None = None
     first_paid_on: date | None = None
+    # A withdrawn claim asks nothing more of the authority: what was still running stops.
+    withdrawn_on: date | None = None
 
     def __post_init__(self) -> None:
         received = self.received_on
@@ -236,6 +238,11 @@ def claim_clocks(facts: ClaimFacts, *, today: date) -> list[ClaimClock]:
         clocks.append(
             _clock(ClockKind.PAYMENT, rule, facts.awarded_on, due, facts.first_paid_on, today)
         )
+    if facts.withdrawn_on is not None:
+        # Not "met" (nothing was done) and not "overdue" (nobody is waiting any more): a clock
+        # that had not finished when she withdrew is dropped; the status history keeps the
+        # days the claim waited.
+        clocks = [c for c in clocks if c.done_on is not None]
     return clocks
 
 

@@ -353,3 +353,66 @@ CLAIM_DOCUMENT_LABELS: Mapping[ClaimDocument, str] = MappingProxyType(
 # NALSA 2018 cl.5 asks only for the FIR or complaint; the medical report "if available" and the
 # judgment "if the trial is over". A DLSA demanding a chargesheet before acting asks for more.
 NALSA_2018_REQUIRED_DOCUMENTS: frozenset[ClaimDocument] = frozenset({ClaimDocument.FIR_COPY})
+
+
+# Statuses a person does not pick from the status form: filing an appeal makes a claim
+# "appealed" (the appeal record names the forum), and the payment statuses follow from the
+# money recorded, so a claim can never say "disbursed" while its award is unpaid.
+STATUSES_SET_BY_OTHER_VERBS: frozenset[ClaimStatus] = frozenset(
+    {ClaimStatus.APPEALED, ClaimStatus.PARTLY_DISBURSED, ClaimStatus.DISBURSED}
+)
+
+
+def manual_next_statuses(current: ClaimStatus) -> tuple[ClaimStatus, ...]:
+    """The statuses the status form offers: the life cycle's next steps less the derived ones."""
+    return tuple(s for s in next_statuses(current) if s not in STATUSES_SET_BY_OTHER_VERBS)
+
+
+class DisbursementMode(StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CHEQUE = "cheque"
+    # NALSA 2018 cl.11 and West Bengal SLSA orders: most of a final award goes into a fixed
+    # deposit (or Monthly Income Scheme) in the survivor's name; it counts against the award.
+    FIXED_DEPOSIT = "fixed_deposit"
+
+    @property
+    def label(self) -> str:
+        return DISBURSEMENT_MODE_LABELS[self]
+
+    @property
+    def is_deposit(self) -> bool:
+        return self is DisbursementMode.FIXED_DEPOSIT
+
+
+DISBURSEMENT_MODE_LABELS: Mapping[DisbursementMode, str] = MappingProxyType(
+    {
+        DisbursementMode.BANK_TRANSFER: "Bank transfer to her account",
+        DisbursementMode.CHEQUE: "Cheque",
+        DisbursementMode.FIXED_DEPOSIT: "Fixed deposit in her name",
+    }
+)
+
+
+class PaidAgainst(StrEnum):
+    """Which award a payment came out of: interim relief is adjusted against the final award."""
+
+    INTERIM = "interim"
+    FINAL = "final"
+
+
+def papers_for_filing(basis: ClaimBasis) -> tuple[ClaimDocument, ...]:
+    """The papers a team gathers before filing, in checklist order.
+
+    NALSA 2018 cl.5 needs the FIR and the medical report where there is one; payment needs her
+    bank account and identity. The court's order only where the court recommended the claim.
+    The chargesheet is left out: no scheme requires it, and waiting for it delays the claim.
+    """
+    needed = {
+        ClaimDocument.FIR_COPY,
+        ClaimDocument.MEDICAL_REPORT,
+        ClaimDocument.BANK_ACCOUNT,
+        ClaimDocument.IDENTITY_PROOF,
+    }
+    if basis is ClaimBasis.COURT_RECOMMENDATION:
+        needed.add(ClaimDocument.COURT_RECOMMENDATION)
+    return tuple(d for d in ClaimDocument if d in needed)

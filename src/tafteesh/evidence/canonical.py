@@ -1,4 +1,4 @@
-"""Canonical JSON for custody events.
+"""Canonical JSON for custody events: making it. Checking it lives in `verifier`.
 
 A custody event is stored as the exact bytes it was hashed as, so one event must have exactly one
 spelling: keys sorted by code point, no whitespace, UTF-8 without escaping non-ASCII text, no
@@ -8,28 +8,36 @@ This is not RFC 8785 (JCS): JCS sorts keys by UTF-16 code units, which differs f
 order only for keys holding characters outside the Basic Multilingual Plane. Unicode normalisation
 is not applied; "é" and "e" + U+0301 are different strings, as the collector typed them.
 
-Standard library only: the court's standalone verifier imports this module as it is.
+The spelling itself (`encode_canonical`) and the check of stored bytes (`parse_canonical`) are
+defined once, in `tafteesh.evidence.verifier`, the standalone module shipped to courts; this
+module adds what only the writer needs: refusing values that have no canonical form, and times.
 """
 
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TypeAlias
 
-CanonicalValue: TypeAlias = (
-    None | bool | int | str | Sequence["CanonicalValue"] | Mapping[str, "CanonicalValue"]
+from tafteesh.evidence.verifier import (
+    MAX_SAFE_INTEGER,
+    CanonicalValue,
+    NonCanonicalError,
+    encode_canonical,
+    is_canonical,
+    parse_canonical,
 )
 
-# RFC 7493 (I-JSON) 2.2: integers beyond 2**53 - 1 lose precision in common JSON parsers, and a
-# custody record must read the same in every tool a court or an auditor might use.
-MAX_SAFE_INTEGER = 2**53 - 1
+__all__ = [
+    "MAX_SAFE_INTEGER",
+    "CanonicalValue",
+    "NonCanonicalError",
+    "canonical_bytes",
+    "is_canonical",
+    "parse_canonical",
+    "parse_rfc3339_utc",
+    "rfc3339_utc",
+]
 
 _RFC3339_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
-
-
-class NonCanonicalError(ValueError):
-    """The value or the bytes are not canonical custody-event JSON."""
 
 
 def rfc3339_utc(moment: datetime) -> str:
@@ -65,49 +73,7 @@ def parse_rfc3339_utc(text: str) -> datetime:
 def canonical_bytes(value: CanonicalValue) -> bytes:
     """Encode a custody event (or any part of one) as its canonical bytes."""
     _check_encodable(value, "$")
-    text = json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        # A lone surrogate (from a mis-decoded form field, say) has no UTF-8 encoding.
-        raise NonCanonicalError(
-            "text contains a lone surrogate, which UTF-8 cannot encode"
-        ) from exc
-
-
-def parse_canonical(data: bytes) -> CanonicalValue:
-    """Parse event bytes, raising `NonCanonicalError` unless they are exactly canonical.
-
-    Canonical means re-encoding the parsed value gives back the same bytes, so any whitespace,
-    escaping, key order or number spelling other than ours is caught, as are duplicate keys
-    (which `json` would otherwise resolve silently to the last one).
-    """
-    try:
-        text = data.decode("utf-8")
-        value: CanonicalValue = json.loads(
-            text,
-            object_pairs_hook=_reject_duplicate_keys,
-            parse_float=_reject_float,
-            parse_constant=_reject_float,
-        )
-    except NonCanonicalError:
-        raise
-    except (ValueError, RecursionError) as exc:
-        # UnicodeDecodeError and JSONDecodeError are both ValueErrors.
-        raise NonCanonicalError(f"not JSON in UTF-8: {exc}") from exc
-    if canonical_bytes(value) != data:
-        raise NonCanonicalError("bytes differ from the canonical encoding of the same value")
-    return value
-
-
-def is_canonical(data: bytes) -> bool:
-    try:
-        parse_canonical(data)
-    except NonCanonicalError:
-        return False
-    return True
+    return encode_canonical(value)
 
 
 def _check_encodable(value: object, path: str) -> None:
@@ -136,16 +102,3 @@ def _check_encodable(value: object, path: str) -> None:
             _check_encodable(item, f"{path}[{index}]")
         return
     raise NonCanonicalError(f"{path}: {type(value).__name__} has no canonical JSON form")
-
-
-def _reject_duplicate_keys(pairs: list[tuple[str, CanonicalValue]]) -> dict[str, CanonicalValue]:
-    result: dict[str, CanonicalValue] = {}
-    for key, item in pairs:
-        if key in result:
-            raise NonCanonicalError(f"duplicate key {key!r}")
-        result[key] = item
-    return result
-
-
-def _reject_float(spelling: str) -> float:
-    raise NonCanonicalError(f"number {spelling} is not an integer")

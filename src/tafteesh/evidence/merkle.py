@@ -1,79 +1,62 @@
-"""The global custody log as an RFC 9162 (Certificate Transparency v2) Merkle tree.
+"""The global custody log as an RFC 9162 (Certificate Transparency v2) Merkle tree: proofs.
 
 Leaves are custody-event bodies; a leaf hash is SHA-256(0x00 || body) and an interior node is
-SHA-256(0x01 || left || right) (RFC 9162 2.1.1). The distinct prefixes stop an interior node
-being passed off as a leaf, or the reverse (second-preimage resistance).
+SHA-256(0x01 || left || right) (RFC 9162 2.1.1). Hashing, roots and the proof verifiers are
+defined once, in `tafteesh.evidence.verifier` (the standalone module shipped to courts); this
+module adds what only the log's keeper needs: the compact range a log head row stores, and the
+inclusion and consistency proofs it hands out.
 
 Proof generators take trusted leaf hashes and raise `ValueError` on impossible arguments.
-Verifiers take untrusted input from an export bundle and answer `False` for anything wrong,
-never raise. Standard library only: the court's standalone verifier imports this module.
 """
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Sequence
 
-HASH_SIZE = 32
-# RFC 9162 2.1.1: MTH({}) = HASH(), the hash of the empty string.
-EMPTY_ROOT = hashlib.sha256(b"").digest()
+from tafteesh.evidence.verifier import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    MerkleAccumulator,
+    leaf_hash,
+    node_hash,
+    root_from_leaf_hashes,
+    verify_consistency,
+    verify_inclusion,
+)
 
-_LEAF_PREFIX = b"\x00"
-_NODE_PREFIX = b"\x01"
+__all__ = [
+    "EMPTY_ROOT",
+    "HASH_SIZE",
+    "CompactRange",
+    "consistency_proof",
+    "inclusion_proof",
+    "leaf_hash",
+    "node_hash",
+    "root_from_leaf_hashes",
+    "verify_consistency",
+    "verify_inclusion",
+]
 
 
-def leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(_LEAF_PREFIX + data).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(_NODE_PREFIX + left + right).digest()
-
-
-class CompactRange:
+class CompactRange(MerkleAccumulator):
     """The roots of the perfect subtrees covering leaves [0, size), largest first.
 
     With these, one per set bit of `size`, the log can be extended and its root computed without
-    reading old leaves: what a log head row needs to keep.
+    reading old leaves: what a log head row needs to keep. Appending and the root are the
+    verifier's own `MerkleAccumulator`; this adds saving and restoring the state.
     """
 
-    __slots__ = ("_size", "_hashes")
+    __slots__ = ()
 
     def __init__(self, size: int = 0, hashes: Iterable[bytes] = ()) -> None:
-        self._size = size
-        self._hashes = list(hashes)
-        if size < 0 or len(self._hashes) != size.bit_count():
+        super().__init__()
+        restored = list(hashes)
+        if size < 0 or len(restored) != size.bit_count():
             raise ValueError(f"a compact range of {size} leaves has {size.bit_count()} hashes")
-
-    @property
-    def size(self) -> int:
-        return self._size
+        self._size = size
+        self._hashes = restored
 
     @property
     def hashes(self) -> tuple[bytes, ...]:
         return tuple(self._hashes)
-
-    def append(self, leaf: bytes) -> None:
-        """Add one leaf hash; each trailing 1 bit of the size is a subtree that now pairs up."""
-        merged = leaf
-        size = self._size
-        while size & 1:
-            merged = node_hash(self._hashes.pop(), merged)
-            size >>= 1
-        self._hashes.append(merged)
-        self._size += 1
-
-    def root(self) -> bytes:
-        """MTH of the leaves so far: fold the subtree roots from the right (RFC 9162 2.1.1)."""
-        if not self._hashes:
-            return EMPTY_ROOT
-        root = self._hashes[-1]
-        for subtree in reversed(self._hashes[:-1]):
-            root = node_hash(subtree, root)
-        return root
-
-
-def root_from_leaf_hashes(leaf_hashes: Sequence[bytes]) -> bytes:
-    return _subtree_root(leaf_hashes, 0, len(leaf_hashes))
 
 
 def inclusion_proof(leaf_hashes: Sequence[bytes], index: int) -> list[bytes]:
@@ -130,87 +113,11 @@ def consistency_proof(leaf_hashes: Sequence[bytes], old_size: int, new_size: int
     return proof
 
 
-def verify_inclusion(
-    leaf: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
-) -> bool:
-    """RFC 9162 2.1.3.2, step for step."""
-    if not _are_hashes(leaf, root, *proof):
-        return False
-    if not 0 <= index < tree_size:
-        return False
-    fn, sn = index, tree_size - 1
-    r = leaf
-    for p in proof:
-        if sn == 0:
-            return False  # The proof is longer than the path to the root.
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            # A right-edge node with no right sibling is promoted unchanged up the tree.
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and hmac.compare_digest(r, root)
-
-
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
-    """Does the tree of `new_size` leaves extend the tree of `old_size` leaves unchanged?
-
-    RFC 9162 2.1.4.2 covers 0 < old_size < new_size. The edges are decided here: the empty tree
-    (whose root must be EMPTY_ROOT) and equal sizes (equal roots) need an empty proof.
-    """
-    if not _are_hashes(old_root, new_root, *proof):
-        return False
-    if not 0 <= old_size <= new_size:
-        return False
-    if old_size == 0:
-        return not proof and hmac.compare_digest(old_root, EMPTY_ROOT)
-    if old_size == new_size:
-        return not proof and hmac.compare_digest(old_root, new_root)
-    if not proof:
-        return False
-    path = list(proof)
-    if old_size & (old_size - 1) == 0:
-        # The old tree is a perfect subtree of the new one: its root starts the path.
-        path.insert(0, old_root)
-    fn, sn = old_size - 1, new_size - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False  # The proof is longer than the path to the root.
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and hmac.compare_digest(fr, old_root) and hmac.compare_digest(sr, new_root)
-
-
 def _subtree_root(leaf_hashes: Sequence[bytes], start: int, end: int) -> bytes:
     """MTH(D[start:end]); the RFC defines it on any list of leaves, aligned or not."""
-    subtree = CompactRange()
-    for index in range(start, end):
-        subtree.append(leaf_hashes[index])
-    return subtree.root()
+    return root_from_leaf_hashes(leaf_hashes[index] for index in range(start, end))
 
 
 def _largest_power_of_two_below(n: int) -> int:
     """k of RFC 9162 2.1.1: the largest power of two smaller than n, for n > 1."""
     return 1 << ((n - 1).bit_length() - 1)
-
-
-def _are_hashes(*values: object) -> bool:
-    return all(isinstance(value, bytes) and len(value) == HASH_SIZE for value in values)

@@ -43,6 +43,8 @@ def _rows_query(actor: Principal, *, mine: bool, with_pseudonyms: bool) -> Any:
         Hearing.court_number,
         Hearing.purpose,
         Hearing.status,
+        Hearing.outcome,
+        Hearing.next_date,
         Hearing.version,
     ]
     if with_pseudonyms:

@@ -207,6 +207,8 @@ def _read_csv(text: str, problems: list[str]) -> list[_Entry]:
             ]
         ) from None
 
+    if not records:
+        raise HistoryFileError(["The file is empty"])
     (_, header), data_records = records[0], records[1:]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         raise HistoryFileError(["line 1: separate the columns with commas"])

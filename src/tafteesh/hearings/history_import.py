@@ -81,7 +81,11 @@ async def import_history(
             }
         elif hearing.next_date is None and row.next_date is not None:
             hearing.next_date = row.next_date
-        if row.purpose.value != hearing.purpose and row.purpose is not Purpose.OTHER:
+        if (
+            row.purpose.value != hearing.purpose
+            and row.purpose is not Purpose.OTHER
+            and _SAME_ON_ECOURTS.get(hearing.purpose) is not row.purpose
+        ):
             differences["purpose"] = {"ecourts": row.purpose.value, "recorded": hearing.purpose}
         if differences:
             hearing.discrepancies = {**hearing.discrepancies, **differences}
@@ -123,6 +127,38 @@ async def import_history(
     return ImportReport(rows=len(rows), matched=matched, created=created, flagged=flagged)
 
 
+async def _move_next_hearing(session: AsyncSession, hearing: Hearing) -> None:
+    """The hearing we scheduled from our next date follows eCourts' date, if not yet held."""
+    if hearing.next_hearing_id is None:
+        return
+    following = await session.get(Hearing, hearing.next_hearing_id)
+    if following is None or following.status != HearingStatus.SCHEDULED.value:
+        return
+    if hearing.next_date is None:
+        following.status = HearingStatus.CANCELLED.value
+        return
+    already = await session.scalar(
+        select(Hearing).where(
+            Hearing.case_id == hearing.case_id,
+            Hearing.hearing_date == hearing.next_date,
+            Hearing.status != HearingStatus.CANCELLED.value,
+            Hearing.id != following.id,
+        )
+    )
+    if already is not None:  # eCourts' date already has its hearing: ours was never held
+        following.status = HearingStatus.CANCELLED.value
+        hearing.next_hearing_id = already.id
+    else:
+        following.hearing_date = hearing.next_date
+
+
+# eCourts calls the survivor's testimony "evidence"; a recorded deposition is not a difference.
+_SAME_ON_ECOURTS = {
+    Purpose.SURVIVOR_DEPOSITION.value: Purpose.PROSECUTION_EVIDENCE,
+    Purpose.CROSS_EXAMINATION.value: Purpose.PROSECUTION_EVIDENCE,
+}
+
+
 async def settle_difference(
     session: AsyncSession,
     actor: Principal,
@@ -142,6 +178,7 @@ async def settle_difference(
             value = values.get("ecourts")
             if name == "next_date":
                 hearing.next_date = date.fromisoformat(value) if value else None
+                await _move_next_hearing(session, hearing)
             elif name == "purpose" and value:
                 hearing.purpose = value
     hearing.discrepancies = {}

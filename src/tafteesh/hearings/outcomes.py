@@ -21,7 +21,7 @@ from tafteesh.cases import timeline
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.stages import Stage, allowed_next
-from tafteesh.errors import InvalidInput, StaleVersion
+from tafteesh.errors import Forbidden, InvalidInput, StaleVersion
 from tafteesh.hearings.models import Hearing
 from tafteesh.hearings.schemas import HearingCreate, OutcomeIn
 from tafteesh.hearings.service import hearing_snapshot, schedule_hearing
@@ -112,10 +112,14 @@ async def record_outcome(
     *,
     data: OutcomeIn,
     cipher: IdentityCipher,
+    may_change_stage: bool,
 ) -> RecordedOutcome:
     """Record what happened; create the next hearing; apply the stage change she accepted."""
     if data.version != hearing.version:
         raise StaleVersion("hearing", hearing_snapshot(hearing))
+    if data.move_case_to is not None and not may_change_stage:
+        # The stage is a legal fact the case's lawyers record (cases/policy.can_change_stage).
+        raise Forbidden("Only this case's lawyers can change its stage.")
     today = today_in_india()
     _validate_outcome(hearing, data, today)
     reason = data.adjournment_reason if data.outcome is Outcome.ADJOURNED else None
@@ -168,6 +172,13 @@ async def _ensure_next_hearing(
 ) -> Hearing | None:
     """The next date becomes a scheduled hearing, once: a corrected outcome moves it."""
     if data.next_date is None:
+        if hearing.next_hearing_id is not None:
+            # A corrected outcome without a next date withdraws the next hearing it had made.
+            following = await session.get(Hearing, hearing.next_hearing_id)
+            if following is not None and following.status == HearingStatus.SCHEDULED.value:
+                following.status = HearingStatus.CANCELLED.value
+            hearing.next_hearing_id = None
+            await session.flush()
         return None
     if hearing.next_hearing_id is not None:
         following = await session.get(Hearing, hearing.next_hearing_id)

@@ -12,7 +12,13 @@ from fastapi.responses import Response
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.cases import policy
 from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForView, Cipher
+from tafteesh.cases.dependencies import (
+    CaseAccess,
+    CaseForEdit,
+    CaseForView,
+    Cipher,
+    reload_access,
+)
 from tafteesh.cases.forms import checkbox, form_values, validate
 from tafteesh.cases.pages import render_case_tab
 from tafteesh.cases.stages import Stage
@@ -105,7 +111,7 @@ async def schedule(
         await service.schedule_hearing(session, access.actor, access.case, data=data)
     except TafteeshError as error:
         await session.rollback()
-        fresh = await _fresh(session, access)
+        fresh = await _fresh(session, access.actor, case_id)
         return await _hearings_tab(
             request,
             session,
@@ -117,10 +123,7 @@ async def schedule(
     return redirect(request, f"/cases/{case_id}/hearings", flash="The hearing was scheduled.")
 
 
-async def _fresh(session: DbSession, access: CaseAccess) -> CaseAccess:
-    found = await cases.relation_to_case(session, access.actor, access.case.id)
-    assert found is not None
-    return CaseAccess(case=found[0], relation=found[1], actor=access.actor)
+_fresh = reload_access
 
 
 # -- cause list -------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ def _outcome_context(access: HearingAccess, **extra: Any) -> dict[str, Any]:
     current = Stage(case.stage)
     previous = Stage(case.stage_before_suspension) if case.stage_before_suspension else None
     offers: list[Stage] = []
-    for outcome in Outcome:
+    for outcome in Outcome if access.case.can_change_stage else ():
         for stage in outcomes.implied_stages(Purpose(hearing.purpose), outcome, current, previous):
             if stage not in offers:
                 offers.append(stage)
@@ -203,16 +206,24 @@ async def record_outcome(
     witnesses = str(form.get("witnesses_examined") or "")
     attendance["witnesses_examined"] = int(witnesses) if witnesses.isdigit() else 0
     hearing_id = access.hearing.id
+    case_id = access.case.case.id
+    actor = access.case.actor
     try:
         data = validate(OutcomeIn, {**values, "attendance": Attendance(**attendance)})
         await outcomes.record_outcome(
-            session, access.case.actor, access.case.case, access.hearing, data=data, cipher=cipher
+            session,
+            access.case.actor,
+            access.case.case,
+            access.hearing,
+            data=data,
+            cipher=cipher,
+            may_change_stage=access.case.can_change_stage,
         )
     except TafteeshError as error:
         await session.rollback()
         hearing = await service.get_hearing(session, hearing_id)
         assert hearing is not None
-        fresh = HearingAccess(hearing, await _fresh(session, access.case))
+        fresh = HearingAccess(hearing, await _fresh(session, actor, case_id))
         ctx = _outcome_context(
             fresh,
             values=values,
@@ -301,16 +312,18 @@ async def import_file(
     request: Request, file: UploadFile, access: CaseForEdit, session: DbSession
 ) -> Response:
     case = access.case
+    case_id = case.id
     try:
         rows = await read_history_upload(file)
         report = await import_history(session, access.actor, case, rows)
     except TafteeshError as error:
         await session.rollback()
+        fresh = await reload_access(session, access.actor, case_id)
         return render(
             request,
             "hearings/import.html",
             {
-                "case": case,
+                "case": fresh.case,
                 "error": error.message,
                 "problems": error.details.get("problems", []),
             },

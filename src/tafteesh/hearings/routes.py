@@ -115,7 +115,13 @@ async def record_outcome(
 ) -> OutcomeResult:
     case = access.case.case
     result = await outcomes.record_outcome(
-        session, access.case.actor, case, access.hearing, data=body, cipher=cipher
+        session,
+        access.case.actor,
+        case,
+        access.hearing,
+        data=body,
+        cipher=cipher,
+        may_change_stage=access.case.can_change_stage,
     )
     return OutcomeResult(
         hearing=hearing_read(result.hearing, case.reference),

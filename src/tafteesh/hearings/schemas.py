@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from tafteesh.cases.stages import Stage
 from tafteesh.hearings.vocabulary import AdjournmentReason, HearingStatus, Outcome, Party, Purpose
@@ -52,6 +52,14 @@ class HearingUpdate(BaseModel):
     )
     judge: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
     status: Literal["scheduled", "cancelled"] | None = None
+
+    @field_validator("hearing_date", "purpose", "status", mode="before")
+    @classmethod
+    def _not_emptied(cls, value: object) -> object:
+        # Leaving a field out keeps it; sending null would empty a required field.
+        if value is None:
+            raise ValueError("cannot be empty")
+        return value
 
 
 class OutcomeIn(BaseModel):
@@ -131,6 +139,8 @@ class CauseListEntry(BaseModel):
     purpose: Purpose
     purpose_label: str
     status: HearingStatus
+    outcome: Outcome | None
+    next_date: date | None
     survivors: list[str]  # pseudonyms
     version: int
 

@@ -125,7 +125,8 @@ async def schedule_hearing(
     session.add(hearing)
     await session.flush()
     await touch(session, case)
-    upcoming = data.hearing_date >= today_in_india()
+    # An unconfirmed date from eCourts is not yet something to tell her.
+    upcoming = data.hearing_date >= today_in_india() and source == "recorded"
     await timeline.record(
         session,
         actor,

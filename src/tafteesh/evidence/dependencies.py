@@ -1,0 +1,73 @@
+"""Load an evidence item through its case and its sensitivity: 404 unless the user may see it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.cases import policy as case_policy
+from tafteesh.cases import service as cases
+from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.db import DbSession
+from tafteesh.errors import Forbidden
+from tafteesh.evidence import policy, service
+from tafteesh.evidence.models import EvidenceItem
+from tafteesh.evidence.signing import LogSigner
+from tafteesh.evidence.storage import BlobStore
+
+
+@dataclass(frozen=True)
+class ItemAccess:
+    item: EvidenceItem
+    case: CaseAccess
+
+    @property
+    def can_open_files(self) -> bool:
+        return policy.can_open_files(self.case, self.item.sensitivity)
+
+    @property
+    def can_handle(self) -> bool:
+        return policy.can_handle(self.case, self.item.sensitivity)
+
+
+async def item_for_view(
+    item_id: uuid.UUID, principal: CurrentUser, session: DbSession
+) -> ItemAccess:
+    item = await service.get_item(session, item_id)
+    found = await cases.relation_to_case(session, principal, item.case_id) if item else None
+    if item is None or found is None or not case_policy.can_view_case(principal, found[1]):
+        raise service.not_found()
+    access = CaseAccess(case=found[0], relation=found[1], actor=principal)
+    if not policy.can_see_item(access, item.sensitivity):
+        raise service.not_found()
+    return ItemAccess(item, access)
+
+
+async def item_for_handling(
+    access: Annotated[ItemAccess, Depends(item_for_view)],
+) -> ItemAccess:
+    if not access.can_handle:
+        raise Forbidden("Only this case's lawyers and social workers handle its evidence.")
+    return access
+
+
+ItemForView = Annotated[ItemAccess, Depends(item_for_view)]
+ItemForHandling = Annotated[ItemAccess, Depends(item_for_handling)]
+
+
+def get_blob_store(request: Request) -> BlobStore:
+    store: BlobStore = request.app.state.blob_store
+    return store
+
+
+def get_signer(request: Request) -> LogSigner:
+    signer: LogSigner = request.app.state.log_signer
+    return signer
+
+
+Store = Annotated[BlobStore, Depends(get_blob_store)]
+Signer = Annotated[LogSigner, Depends(get_signer)]
