@@ -47,6 +47,7 @@ class LogSigner:
 
 def load_signer(data_dir: Path, origin: str) -> LogSigner:
     path = data_dir / KEY_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
     try:
         key = load_signing_key(path)
     except FileNotFoundError:
