@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit.models import AuditEvent
@@ -32,8 +32,9 @@ async def record(
     summary: str = "",
 ) -> None:
     """Add an audit row. ``summary`` must never hold a survivor's identity."""
-    session.add(
-        AuditEvent(
+    # A plain INSERT, not an ORM object: it is on every request's path, and nothing reads it back.
+    await session.execute(
+        insert(AuditEvent).values(
             actor_id=actor.id if actor else None,
             actor_role=actor.role if actor else None,
             action=action,
@@ -44,7 +45,6 @@ async def record(
             summary=summary[:300],
         )
     )
-    await session.flush()
 
 
 @dataclass(frozen=True)
