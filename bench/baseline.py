@@ -35,7 +35,7 @@ from starlette.routing import Route
 INDIA = timezone(timedelta(hours=5, minutes=30))
 PAGE = 25
 
-# tafteesh.cases.service.list_cases, as SQLAlchemy sends it: the visibility test for a team
+# tafteesh.cases.listing.list_cases, as SQLAlchemy sends it: the visibility test for a team
 # member, the stage and district filters, newest change first, one row more than a page.
 _LIST_COLUMNS = """
     c.id, c.reference, c.stage, c.stage_since, c.regime, c.police_station, c.fir_number,

@@ -9,6 +9,7 @@ savepoints inside it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import secrets
 import shutil
@@ -26,6 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from tafteesh import migrate
+from tafteesh.auth import passwords, sessions
 from tafteesh.auth import service as accounts
 from tafteesh.auth.models import Organisation, User
 from tafteesh.auth.roles import Language, OrganisationKind, Role
@@ -172,3 +174,32 @@ def make_user(session: AsyncSession, make_organisation: MakeOrganisation) -> Mak
         return user
 
     return factory
+
+
+# -- speed -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _shared_hash() -> str:
+    return passwords.hash_password(PASSWORD)
+
+
+@functools.lru_cache(maxsize=64)
+def _memoised_verify(password_hash: str | None, password: str) -> bool:
+    return passwords.verify_password(password_hash, password)
+
+
+@pytest.fixture(autouse=True)
+def _one_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 costs ~60 ms per hash and as much per check, twice per person in every test.
+
+    Hashing the test password returns one real argon2 hash made once; checking a (hash,
+    password) pair is memoised. Sign-in still goes through the real code and a real hash.
+    """
+
+    def hash_password(password: str) -> str:
+        return _shared_hash() if password == PASSWORD else passwords.hash_password(password)
+
+    monkeypatch.setattr(accounts, "hash_password", hash_password)
+    monkeypatch.setattr(sessions, "hash_password", hash_password)
+    monkeypatch.setattr(sessions, "verify_password", _memoised_verify)

@@ -2,13 +2,12 @@
 is known (so leak tests can look for it), and putting people on a case team.
 
 Passwords are not what these tests are about, so every account shares one real argon2 hash of
-the test password and checking it is memoised (see ``_one_password_hash``); people still sign in
+the test password and checking it is memoised (tests/conftest.py); people still sign in
 through ``/api/v1/auth/token``.
 """
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,13 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit.models import AuditEvent
-from tafteesh.auth import passwords
-from tafteesh.auth import service as accounts
 from tafteesh.auth.models import Organisation, User
 from tafteesh.auth.roles import OrganisationKind, Role
 from tafteesh.cases.models import TimelineEvent
 from tests.conftest import MakeOrganisation, MakeUser
-from tests.helpers import PASSWORD, bearer_for
+from tests.helpers import bearer_for
 
 API = "/api/v1"
 CASES = f"{API}/cases"
@@ -124,31 +121,6 @@ def survivor_body(**overrides: Any) -> dict[str, Any]:
 
 def days_ago(days: int) -> str:
     return (date.today() - timedelta(days=days)).isoformat()
-
-
-@functools.cache
-def _shared_hash() -> str:
-    return passwords.hash_password(PASSWORD)
-
-
-@functools.lru_cache(maxsize=64)
-def _memoised_verify(password_hash: str | None, password: str) -> bool:
-    return passwords.verify_password(password_hash, password)
-
-
-@pytest.fixture(autouse=True)
-def _one_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 costs ~60 ms per hash and as much per check, twice per person in every test.
-
-    Hashing the test password returns one real argon2 hash made once; checking a (hash,
-    password) pair is memoised. Sign-in still goes through the real code and a real hash.
-    """
-
-    def hash_password(password: str) -> str:
-        return _shared_hash() if password == PASSWORD else passwords.hash_password(password)
-
-    monkeypatch.setattr(accounts, "hash_password", hash_password)
-    monkeypatch.setattr(accounts, "verify_password", _memoised_verify)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from tests.cases.conftest import (  # noqa: F401  (fixtures re-exported for this
     AssignToTeam,
     MakeActor,
     MakeCase,
-    _one_password_hash,
     add_accused,
     add_survivor,
     assign_to_team,

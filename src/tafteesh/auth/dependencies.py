@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from tafteesh.auth import service
+from tafteesh.auth import service, sessions
 from tafteesh.auth.models import User
 from tafteesh.auth.permissions import Permission
 from tafteesh.auth.policy import can_view_user
@@ -75,7 +75,7 @@ async def optional_principal(
     token = bearer or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = await service.principal_from_token(session, settings.resolved_secret_key(), token)
+    principal = await sessions.principal_from_token(session, settings.resolved_secret_key(), token)
     request.state.user = principal
     return principal
 

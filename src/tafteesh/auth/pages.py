@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from tafteesh.auth import service
+from tafteesh.auth import service, sessions
 from tafteesh.auth.dependencies import (
     SESSION_COOKIE,
     Admin,
@@ -50,7 +50,7 @@ async def login(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    outcome = await service.sign_in(
+    outcome = await sessions.sign_in(
         session, settings, email=email, password=password, client_address=client_address(request)
     )
     if isinstance(outcome, TafteeshError):
@@ -77,7 +77,7 @@ async def login(
 @router.post("/logout")
 async def logout(request: Request, session: DbSession, principal: MaybeUser) -> Response:
     if principal is not None:
-        await service.sign_out(session, principal)
+        await sessions.sign_out(session, principal)
     response = redirect(request, "/login", flash="You have signed out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from tafteesh.audit import service as audit
-from tafteesh.auth import service
+from tafteesh.auth import service, sessions
 from tafteesh.auth.dependencies import Admin, AppSettings, CurrentUser, UserForAdmin, UserForView
 from tafteesh.auth.permissions import ROLE_PERMISSIONS
 from tafteesh.auth.roles import Language, Role
@@ -55,21 +55,21 @@ async def issue_token(
     session: DbSession,
     settings: AppSettings,
 ) -> Any:
-    outcome = await service.sign_in(
+    outcome = await sessions.sign_in(
         session,
         settings,
         email=form.username,
         password=form.password,
         client_address=client_address(request),
     )
-    if isinstance(outcome, service.SignedIn):
+    if isinstance(outcome, sessions.SignedIn):
         return TokenResponse(access_token=outcome.token, expires_at=outcome.expires_at)
     return json_error(outcome)
 
 
 @router.post("/auth/logout", status_code=204, summary="End this session", responses=ERRORS)
 async def logout(session: DbSession, principal: CurrentUser) -> Response:
-    await service.sign_out(session, principal)
+    await sessions.sign_out(session, principal)
     return Response(status_code=204)
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.auth.service import list_organisations
-from tafteesh.cases import policy, service, timeline, views
+from tafteesh.cases import listing, policy, service, timeline, views
 from tafteesh.cases.catalogue import Act, load_catalogue
 from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForStage, CaseForView, Cipher
 from tafteesh.cases.forms import checkbox, form_values, parse_charges, validate
@@ -75,18 +75,18 @@ async def case_list(
     cursor: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
     stage_filter = Stage(stage) if stage in set(Stage) else None
-    filters = service.CaseFilters(
+    filters = listing.CaseFilters(
         stage=stage_filter,
         district=district or None,
         court=court or None,
         overdue=overdue in ("on", "yes", "true", "1"),
         search=q or None,
     )
-    rows, next_cursor = await service.list_cases(
+    rows, next_cursor = await listing.list_cases(
         session,
         principal,
         filters,
-        cursor=service.CaseCursor.decode(cursor) if cursor else None,
+        cursor=listing.CaseCursor.decode(cursor) if cursor else None,
         limit=25,
     )
     return render(

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.auth.principal import Principal
-from tafteesh.cases import parties, policy, service, team, timeline, views
+from tafteesh.cases import listing, parties, policy, service, team, timeline, views
 from tafteesh.cases.dependencies import CaseForEdit, CaseForStage, CaseForTeam, CaseForView, Cipher
 from tafteesh.cases.schemas import (
     AccusedCreate,
@@ -75,10 +75,10 @@ async def list_cases(
     cursor: Annotated[str | None, Query(max_length=120)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> CasePage:
-    rows, next_cursor = await service.list_cases(
+    rows, next_cursor = await listing.list_cases(
         session,
         principal,
-        service.CaseFilters(
+        listing.CaseFilters(
             stage=stage,
             district=district,
             court=court,
@@ -86,7 +86,7 @@ async def list_cases(
             overdue=overdue,
             search=q,
         ),
-        cursor=service.CaseCursor.decode(cursor) if cursor else None,
+        cursor=listing.CaseCursor.decode(cursor) if cursor else None,
         limit=limit,
     )
     return CasePage(

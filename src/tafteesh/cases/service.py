@@ -7,11 +7,10 @@ case's next statutory due date so "overdue" stays a cheap indexed filter.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,12 +20,12 @@ from tafteesh.auth.models import Organisation
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
 from tafteesh.cases.bookkeeping import check_fir_year
-from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
+from tafteesh.cases.charges import charges_of, replace_charges, resolve_charges
 from tafteesh.cases.clock_service import refresh_next_due
-from tafteesh.cases.errors import IllegalStageChange, UnknownCharge
+from tafteesh.cases.errors import IllegalStageChange
 from tafteesh.cases.identity import IdentityCipher
-from tafteesh.cases.models import Case, CaseCharge, CaseTeamMember, StageChange, Survivor
-from tafteesh.cases.policy import CaseRelation, visible_cases
+from tafteesh.cases.models import Case, CaseTeamMember, StageChange, Survivor
+from tafteesh.cases.policy import CaseRelation
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, ChargeIn
 from tafteesh.cases.stages import (
     SUSPENSIONS,
@@ -36,7 +35,7 @@ from tafteesh.cases.stages import (
     check_transition,
     default_regime,
 )
-from tafteesh.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from tafteesh.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from tafteesh.india import today_in_india
 
 # -- reading -----------------------------------------------------------------------------------
@@ -74,16 +73,6 @@ async def organisation_name(session: AsyncSession, organisation_id: uuid.UUID) -
     )
 
 
-async def charges_of(session: AsyncSession, case_id: uuid.UUID) -> list[Section]:
-    catalogue = load_catalogue()
-    rows = await session.execute(
-        select(CaseCharge.act, CaseCharge.section)
-        .where(CaseCharge.case_id == case_id)
-        .order_by(CaseCharge.id)
-    )
-    return [catalogue.get(Act(act), section) for act, section in rows]
-
-
 async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> list[StageChange]:
     return list(
         await session.scalars(
@@ -101,173 +90,6 @@ async def record_read(session: AsyncSession, actor: Principal, case: Case, what:
         object_id=case.id,
         summary=case.reference,
     )
-
-
-# -- listing -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    stage: Stage | None = None
-    district: str | None = None
-    court: str | None = None
-    organisation_id: uuid.UUID | None = None
-    overdue: bool = False
-    search: str | None = None
-
-
-@dataclass(frozen=True)
-class CaseCursor:
-    updated_at: datetime
-    id: uuid.UUID
-
-    def encode(self) -> str:
-        return f"{self.updated_at.isoformat()}_{self.id}"
-
-    @classmethod
-    def decode(cls, text: str) -> CaseCursor:
-        try:
-            stamp, _, ident = text.rpartition("_")
-            return cls(datetime.fromisoformat(stamp), uuid.UUID(ident))
-        except ValueError as exc:
-            raise InvalidInput("The page cursor is not valid; start from the first page.") from exc
-
-
-def _filter_conditions(filters: CaseFilters, today: date) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.stage:
-        conditions.append(Case.stage == filters.stage.value)
-    if filters.district:
-        conditions.append(func.lower(Case.fir_district) == filters.district.strip().lower())
-    if filters.court:
-        conditions.append(Case.court_establishment.ilike(f"%{_escape(filters.court)}%"))
-    if filters.organisation_id:
-        conditions.append(Case.owning_organisation_id == filters.organisation_id)
-    if filters.overdue:
-        conditions.append(Case.next_clock_due_on < today)
-    if filters.search:
-        pattern = f"%{_escape(filters.search.strip())}%"
-        conditions.append(
-            or_(
-                Case.reference.ilike(pattern),
-                Case.fir_number.ilike(pattern),
-                Case.cnr.ilike(pattern),
-                exists(
-                    select(Survivor.id).where(
-                        Survivor.case_id == Case.id, Survivor.pseudonym.ilike(pattern)
-                    )
-                ),
-            )
-        )
-    return conditions
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-async def list_cases(
-    session: AsyncSession,
-    actor: Principal,
-    filters: CaseFilters,
-    *,
-    cursor: CaseCursor | None = None,
-    limit: int = 25,
-) -> tuple[list[dict[str, Any]], CaseCursor | None]:
-    """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
-    today = today_in_india()
-    pseudonyms = (
-        select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
-        .where(Survivor.case_id == Case.id)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.stage,
-            Case.stage_since,
-            Case.regime,
-            Case.police_station,
-            Case.fir_number,
-            Case.fir_year,
-            Case.fir_district,
-            Case.court_establishment,
-            Case.cnr,
-            Organisation.name.label("owning_organisation"),
-            pseudonyms.label("survivors"),
-            Case.next_clock_due_on,
-            Case.updated_at,
-        )
-        .join(Organisation, Organisation.id == Case.owning_organisation_id)
-        .where(visible_cases(actor), *_filter_conditions(filters, today))
-    )
-    if cursor:
-        query = query.where(
-            or_(
-                Case.updated_at < cursor.updated_at,
-                and_(Case.updated_at == cursor.updated_at, Case.id < cursor.id),
-            )
-        )
-    query = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit + 1)
-    rows = [dict(row._mapping) for row in await session.execute(query)]
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = CaseCursor(rows[-1]["updated_at"], rows[-1]["id"])
-    for row in rows:
-        row["stage"] = Stage(row["stage"])
-        row["stage_label"] = row["stage"].label
-        row["overdue"] = row["next_clock_due_on"] is not None and row["next_clock_due_on"] < today
-        row["survivors"] = sorted(row["survivors"] or [])
-    await audit.record(session, actor, action="case.list", summary=f"{len(rows)} rows")
-    return rows, next_cursor
-
-
-# -- charges -----------------------------------------------------------------------------------
-
-
-def resolve_charges(charges: list[ChargeIn], regime: Regime) -> list[Section]:
-    """Each charge must be in the catalogue and belong to the case's legal regime."""
-    catalogue = load_catalogue()
-    regime_acts = {Act.IPC} if regime is Regime.OLD_CODES else {Act.BNS}
-    other = Act.BNS if regime is Regime.OLD_CODES else Act.IPC
-    resolved: list[Section] = []
-    seen: set[tuple[str, str]] = set()
-    for charge in charges:
-        try:
-            act = Act(charge.act)
-            section = catalogue.get(act, charge.section)
-        except (ValueError, UnknownSectionError) as exc:
-            raise UnknownCharge(
-                f"{charge.act} {charge.section} is not in the sections catalogue. "
-                "Choose a section from the list.",
-                details={"fields": {"charges": f"{charge.act} {charge.section} unknown"}},
-            ) from exc
-        if act is other and act not in regime_acts:
-            raise UnknownCharge(
-                f"{section.citation} belongs to the "
-                f"{'new' if act is Act.BNS else 'old'} codes, but this case is under the "
-                f"{regime.label}. Charge the equivalent section instead.",
-                details={"fields": {"charges": section.citation}},
-            )
-        key = (act.value, section.section)
-        if key not in seen:
-            seen.add(key)
-            resolved.append(section)
-    return resolved
-
-
-async def _replace_charges(
-    session: AsyncSession, case_id: uuid.UUID, sections: list[Section]
-) -> None:
-    existing = await session.scalars(select(CaseCharge).where(CaseCharge.case_id == case_id))
-    for charge in existing:
-        await session.delete(charge)
-    await session.flush()
-    for section in sections:
-        session.add(CaseCharge(case_id=case_id, act=section.act.value, section=section.section))
-    await session.flush()
 
 
 # -- opening and changing a case -------------------------------------------------------------
@@ -351,7 +173,7 @@ async def open_case(
             case_id=case.id, user_id=actor.id, team_role=actor.role, assigned_by=actor.id
         )
     )
-    await _replace_charges(session, case.id, sections)
+    await replace_charges(session, case.id, sections)
     await timeline.record(
         session,
         actor,
@@ -442,7 +264,7 @@ async def update_case(
         before = {(s.act.value, s.section) for s in await charges_of(session, case.id)}
         after = {(s.act.value, s.section) for s in sections}
         if before != after:
-            await _replace_charges(session, case.id, sections)
+            await replace_charges(session, case.id, sections)
             await timeline.record(
                 session,
                 actor,
@@ -575,11 +397,6 @@ async def change_stage(
     )
     await refresh_next_due(session, case, cipher=cipher, today=today)
     return case
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
 
 
 def not_found() -> NotFound:

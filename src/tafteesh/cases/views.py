@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
 from tafteesh.cases import parties, service, team
+from tafteesh.cases.charges import charges_of
 from tafteesh.cases.clock_service import CaseClock, clocks_for_case
 from tafteesh.cases.dependencies import CaseAccess
 from tafteesh.cases.identity import IdentityCipher
@@ -31,7 +32,7 @@ async def case_read(session: AsyncSession, access: CaseAccess) -> CaseRead:
     case = access.case
     current = Stage(case.stage)
     previous = Stage(case.stage_before_suspension) if case.stage_before_suspension else None
-    charges = await service.charges_of(session, case.id)
+    charges = await charges_of(session, case.id)
     return CaseRead(
         id=case.id,
         reference=case.reference,

@@ -1,0 +1,67 @@
+"""Charges: sections from the catalogue, checked against the case's legal regime."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
+from tafteesh.cases.errors import UnknownCharge
+from tafteesh.cases.models import CaseCharge
+from tafteesh.cases.schemas import ChargeIn
+from tafteesh.cases.stages import Regime
+
+
+async def charges_of(session: AsyncSession, case_id: uuid.UUID) -> list[Section]:
+    catalogue = load_catalogue()
+    rows = await session.execute(
+        select(CaseCharge.act, CaseCharge.section)
+        .where(CaseCharge.case_id == case_id)
+        .order_by(CaseCharge.id)
+    )
+    return [catalogue.get(Act(act), section) for act, section in rows]
+
+
+def resolve_charges(charges: list[ChargeIn], regime: Regime) -> list[Section]:
+    """Each charge must be in the catalogue and belong to the case's legal regime."""
+    catalogue = load_catalogue()
+    regime_acts = {Act.IPC} if regime is Regime.OLD_CODES else {Act.BNS}
+    other = Act.BNS if regime is Regime.OLD_CODES else Act.IPC
+    resolved: list[Section] = []
+    seen: set[tuple[str, str]] = set()
+    for charge in charges:
+        try:
+            act = Act(charge.act)
+            section = catalogue.get(act, charge.section)
+        except (ValueError, UnknownSectionError) as exc:
+            raise UnknownCharge(
+                f"{charge.act} {charge.section} is not in the sections catalogue. "
+                "Choose a section from the list.",
+                details={"fields": {"charges": f"{charge.act} {charge.section} unknown"}},
+            ) from exc
+        if act is other and act not in regime_acts:
+            raise UnknownCharge(
+                f"{section.citation} belongs to the "
+                f"{'new' if act is Act.BNS else 'old'} codes, but this case is under the "
+                f"{regime.label}. Charge the equivalent section instead.",
+                details={"fields": {"charges": section.citation}},
+            )
+        key = (act.value, section.section)
+        if key not in seen:
+            seen.add(key)
+            resolved.append(section)
+    return resolved
+
+
+async def replace_charges(
+    session: AsyncSession, case_id: uuid.UUID, sections: list[Section]
+) -> None:
+    existing = await session.scalars(select(CaseCharge).where(CaseCharge.case_id == case_id))
+    for charge in existing:
+        await session.delete(charge)
+    await session.flush()
+    for section in sections:
+        session.add(CaseCharge(case_id=case_id, act=section.act.value, section=section.section))
+    await session.flush()

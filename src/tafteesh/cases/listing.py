@@ -1,0 +1,142 @@
+"""Listing cases: the filters, keyset pagination and the visibility rule, as one SQL query.
+
+The list is a hot path (every lawyer's first screen), so it selects plain columns with
+SQLAlchemy Core instead of loading ORM objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tafteesh.audit import service as audit
+from tafteesh.auth.models import Organisation
+from tafteesh.auth.principal import Principal
+from tafteesh.cases.models import Case, Survivor
+from tafteesh.cases.policy import visible_cases
+from tafteesh.cases.stages import Stage
+from tafteesh.errors import InvalidInput
+from tafteesh.india import today_in_india
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: Stage | None = None
+    district: str | None = None
+    court: str | None = None
+    organisation_id: uuid.UUID | None = None
+    overdue: bool = False
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseCursor:
+    updated_at: datetime
+    id: uuid.UUID
+
+    def encode(self) -> str:
+        return f"{self.updated_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> CaseCursor:
+        try:
+            stamp, _, ident = text.rpartition("_")
+            return cls(datetime.fromisoformat(stamp), uuid.UUID(ident))
+        except ValueError as exc:
+            raise InvalidInput("The page cursor is not valid; start from the first page.") from exc
+
+
+def _filter_conditions(filters: CaseFilters, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.stage:
+        conditions.append(Case.stage == filters.stage.value)
+    if filters.district:
+        conditions.append(func.lower(Case.fir_district) == filters.district.strip().lower())
+    if filters.court:
+        conditions.append(Case.court_establishment.ilike(f"%{_escape(filters.court)}%"))
+    if filters.organisation_id:
+        conditions.append(Case.owning_organisation_id == filters.organisation_id)
+    if filters.overdue:
+        conditions.append(Case.next_clock_due_on < today)
+    if filters.search:
+        pattern = f"%{_escape(filters.search.strip())}%"
+        conditions.append(
+            or_(
+                Case.reference.ilike(pattern),
+                Case.fir_number.ilike(pattern),
+                Case.cnr.ilike(pattern),
+                exists(
+                    select(Survivor.id).where(
+                        Survivor.case_id == Case.id, Survivor.pseudonym.ilike(pattern)
+                    )
+                ),
+            )
+        )
+    return conditions
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_cases(
+    session: AsyncSession,
+    actor: Principal,
+    filters: CaseFilters,
+    *,
+    cursor: CaseCursor | None = None,
+    limit: int = 25,
+) -> tuple[list[dict[str, Any]], CaseCursor | None]:
+    """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
+    today = today_in_india()
+    pseudonyms = (
+        select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
+        .where(Survivor.case_id == Case.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.stage,
+            Case.stage_since,
+            Case.regime,
+            Case.police_station,
+            Case.fir_number,
+            Case.fir_year,
+            Case.fir_district,
+            Case.court_establishment,
+            Case.cnr,
+            Organisation.name.label("owning_organisation"),
+            pseudonyms.label("survivors"),
+            Case.next_clock_due_on,
+            Case.updated_at,
+        )
+        .join(Organisation, Organisation.id == Case.owning_organisation_id)
+        .where(visible_cases(actor), *_filter_conditions(filters, today))
+    )
+    if cursor:
+        query = query.where(
+            or_(
+                Case.updated_at < cursor.updated_at,
+                and_(Case.updated_at == cursor.updated_at, Case.id < cursor.id),
+            )
+        )
+    query = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit + 1)
+    rows = [dict(row._mapping) for row in await session.execute(query)]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = CaseCursor(rows[-1]["updated_at"], rows[-1]["id"])
+    for row in rows:
+        row["stage"] = Stage(row["stage"])
+        row["stage_label"] = row["stage"].label
+        row["overdue"] = row["next_clock_due_on"] is not None and row["next_clock_due_on"] < today
+        row["survivors"] = sorted(row["survivors"] or [])
+    await audit.record(session, actor, action="case.list", summary=f"{len(rows)} rows")
+    return rows, next_cursor
