@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -201,7 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Tafteesh is serving on http://{host}:{port}  (Ctrl-C to stop)", flush=True)
-    uvicorn.run(
+    config = uvicorn.Config(
         "tafteesh.main:create_app",
         factory=True,
         host=host,
@@ -210,6 +211,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
         log_level="info",
     )
+    if args.workers <= 1:
+        uvicorn.Server(config).run()
+        return 0
+    # With several workers uvicorn shares a socket it made without IPPROTO_TCP, and asyncio then
+    # skips TCP_NODELAY: every kept-alive request waits ~40 ms for a delayed ACK (uvicorn issue
+    # 3149, measured in bench/). A socket made with the protocol named keeps Nagle off.
+    from uvicorn.supervisors import Multiprocess
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 

@@ -53,7 +53,15 @@ class Settings(BaseSettings):
             if len(self.secret_key) < 32:
                 raise ValueError("TAFTEESH_SECRET_KEY must be at least 32 characters long")
             return self.secret_key
-        return read_or_create_secret(self.data_dir / "secret_key")
+        # Read once per process: the file never changes while the app runs, and this is on every
+        # signed-in request's path.
+        path = self.data_dir / "secret_key"
+        if path not in _file_secrets:
+            _file_secrets[path] = read_or_create_secret(path)
+        return _file_secrets[path]
+
+
+_file_secrets: dict[Path, str] = {}
 
 
 def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:

@@ -102,7 +102,7 @@ CaseForTeam = Annotated[
 ]
 
 
-def get_identity_cipher(request: Request) -> IdentityCipher:
+async def get_identity_cipher(request: Request) -> IdentityCipher:
     cipher: IdentityCipher = request.app.state.identity_cipher
     return cipher
 

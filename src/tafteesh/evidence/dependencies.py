@@ -59,12 +59,12 @@ ItemForView = Annotated[ItemAccess, Depends(item_for_view)]
 ItemForHandling = Annotated[ItemAccess, Depends(item_for_handling)]
 
 
-def get_blob_store(request: Request) -> BlobStore:
+async def get_blob_store(request: Request) -> BlobStore:
     store: BlobStore = request.app.state.blob_store
     return store
 
 
-def get_signer(request: Request) -> LogSigner:
+async def get_signer(request: Request) -> LogSigner:
     signer: LogSigner = request.app.state.log_signer
     return signer
 
