@@ -57,7 +57,8 @@ clean:
 
 # The benchmark (bench/README.md): the app against a plain asyncpg + Jinja2 baseline at 1,000 and
 # 100,000 synthetic cases, results in bench/results/. Not part of `make test`. Needs wrk (Debian).
-# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 1000 --tcp-nodelay".
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 1000 --tcp-nodelay"; the
+# evidence benchmark (appends, verifying 1M events, a 1 GiB upload) takes EVIDENCE_BENCH_ARGS.
 .PHONY: bench
 bench: $(VENV)/.installed-run
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -71,3 +72,4 @@ bench: $(VENV)/.installed-run
 	  fi; \
 	}
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/evidence.py $(EVIDENCE_BENCH_ARGS)

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from anyio import to_thread
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -79,7 +80,7 @@ async def make_checkpoint(session: AsyncSession, signer: LogSigner) -> CustodyCh
             .order_by(CustodyEvent.seq)
         )
     )
-    root = root_from_leaf_hashes(leaves)
+    root = await to_thread.run_sync(root_from_leaf_hashes, leaves)  # off the event loop
     note = sign_checkpoint(
         Checkpoint(signer.origin, size, root), signer.key_name, signer.private_key
     )
