@@ -11,11 +11,16 @@ Served like the app (uvicorn, same options) on its own port, against the same da
 
 GET /cases?stage=&district=[&user=]  the filtered list (with ``user``: that user's team's cases)
 GET /cases/{id}[?user=]              one case (with ``user``: 404 unless they are on its team)
+GET /hearings?user=&from=&to=        that user's hearings between two dates, as JSON
+POST /hearings/{id}/outcome          record an outcome (JSON body as the app's OutcomeIn): the
+                                     hearing, its next hearing, a timeline event and an audit row
+                                     in one transaction; 409 on a stale version
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -69,6 +74,79 @@ FROM cases c JOIN organisations o ON o.id = c.owning_organisation_id
 WHERE c.id = $1
 """
 CHARGES = "SELECT act, section FROM case_charges WHERE case_id = $1 ORDER BY id"
+# tafteesh.hearings.cause_list.hearings_between(mine=True) for a team member, as SQLAlchemy sends
+# it: the visibility test on the case and the "my cases" test on the hearing's case.
+MY_HEARINGS = """
+SELECT h.id, h.case_id, c.reference AS case_reference, h.hearing_date, h.hearing_time, h.session,
+       h.court_establishment, h.court_number, h.purpose, h.status, h.outcome, h.next_date,
+       h.version,
+       (SELECT coalesce(array_agg(DISTINCT s.pseudonym), ARRAY[]::varchar[])
+          FROM survivors s WHERE s.case_id = h.case_id) AS survivors
+FROM hearings h JOIN cases c ON c.id = h.case_id
+WHERE EXISTS (SELECT t.id FROM case_team_members t
+              WHERE t.case_id = c.id AND t.user_id = $1 AND t.removed_at IS NULL)
+  AND EXISTS (SELECT t.id FROM case_team_members t
+              WHERE t.case_id = h.case_id AND t.user_id = $1 AND t.removed_at IS NULL)
+  AND h.status != 'cancelled' AND h.hearing_date >= $2 AND h.hearing_date <= $3
+ORDER BY h.hearing_date, h.hearing_time NULLS LAST, c.reference
+LIMIT 500
+"""
+PURPOSE_LABELS = {
+    "charge_hearing": "Charge hearing",
+    "bail_hearing": "Bail hearing",
+    "prosecution_evidence": "Prosecution evidence",
+    "survivor_deposition": "Survivor's deposition",
+    "cross_examination": "Cross-examination",
+    "statement_of_accused": "Statement of accused",
+    "defence_evidence": "Defence evidence",
+    "arguments": "Arguments",
+    "judgment": "Judgment",
+    "other": "Other",
+}
+# tafteesh.hearings.outcomes.record_outcome's core: the next hearing (court copied from this
+# one, only while the version matches), the hearing itself, a timeline event, an audit row.
+NEXT_HEARING = """
+INSERT INTO hearings (id, case_id, hearing_date, court_establishment, court_number, judge,
+                      purpose, status, created_at, version)
+SELECT $3, h.case_id, $4, h.court_establishment, h.court_number, h.judge, h.purpose,
+       'scheduled', now(), 1
+FROM hearings h WHERE h.id = $1 AND h.version = $2 AND $4 > h.hearing_date
+RETURNING *
+"""
+UPDATE_HEARING = """
+UPDATE hearings SET outcome = $3, status = $4, adjournment_reason = $5,
+       adjournment_sought_by = $6, next_date = $7, next_hearing_id = $8,
+       outcome_recorded_at = now(), verified = true, version = version + 1
+WHERE id = $1 AND version = $2
+RETURNING *
+"""
+TIMELINE = """
+INSERT INTO timeline_events (case_id, actor_id, kind, survivor_visible, summary, survivor_summary,
+                             params)
+VALUES ($1, NULL, 'hearing.outcome', true, $2, $3, $4)
+"""
+AUDIT = """
+INSERT INTO audit_events (action, object_type, object_id, summary)
+VALUES ('hearing.outcome', 'hearing', $1, $2)
+"""
+# The party an adjournment reason usually means (tafteesh.hearings.vocabulary.REASON_PARTY).
+REASON_PARTY = {
+    "accused_absent": "defence",
+    "undertrial_not_produced": "police",
+    "prosecution_witness_absent": "prosecution",
+    "io_absent": "police",
+    "summons_not_served": "police",
+    "pp_absent_or_unprepared": "prosecution",
+    "defence_request": "defence",
+    "counsel_not_available": "defence",
+    "presiding_officer_on_leave": "court",
+    "court_busy": "court",
+    "records_awaited": "court",
+    "forensic_report_awaited": "police",
+    "stayed_by_higher_court": "court",
+    "other": "other",
+}
+STATUS_OF = {"adjourned": "adjourned", "not_taken_up": "not_taken_up"}
 
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -142,6 +220,97 @@ async def case_page(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+def _json(data: Any, status_code: int = 200) -> Response:
+    return Response(
+        json.dumps(data, default=str), status_code=status_code, media_type="application/json"
+    )
+
+
+async def my_hearings(request: Request) -> Response:
+    user = _user(request)
+    start = date.fromisoformat(request.query_params["from"])
+    end = date.fromisoformat(request.query_params["to"])
+    async with request.app.state.pool.acquire() as conn:
+        rows = await conn.fetch(MY_HEARINGS, user, start, end)
+    items = []
+    for row in rows:
+        item = dict(row)
+        item["purpose_label"] = PURPOSE_LABELS[item["purpose"]]
+        item["survivors"] = sorted(item["survivors"] or [])
+        items.append(item)
+    return _json(items)
+
+
+def _hearing(row: asyncpg.Record) -> dict[str, Any]:
+    item = dict(row)
+    item["purpose_label"] = PURPOSE_LABELS[item["purpose"]]
+    for key in ("attendance", "discrepancies"):
+        if isinstance(item.get(key), str):
+            item[key] = json.loads(item[key])
+    return item
+
+
+async def record_outcome(request: Request) -> Response:
+    hearing_id = uuid.UUID(request.path_params["hearing_id"])
+    body = await request.json()
+    outcome, version = body["outcome"], int(body["version"])
+    reason = body.get("adjournment_reason") if outcome == "adjourned" else None
+    sought_by = body.get("adjournment_sought_by") or (REASON_PARTY[reason] if reason else None)
+    next_date = date.fromisoformat(body["next_date"]) if body.get("next_date") else None
+    status = STATUS_OF.get(outcome, "held")
+    async with request.app.state.pool.acquire() as conn, conn.transaction():
+        following = None
+        if next_date is not None:
+            following = await conn.fetchrow(
+                NEXT_HEARING, hearing_id, version, uuid.uuid4(), next_date
+            )
+            if following is None:
+                return _json({"error": "stale version or invalid next date"}, 409)
+        row = await conn.fetchrow(
+            UPDATE_HEARING,
+            hearing_id,
+            version,
+            outcome,
+            status,
+            reason,
+            sought_by,
+            next_date,
+            following["id"] if following else None,
+        )
+        if row is None:
+            raise StaleHearing  # rolls the next hearing back
+        day = f"{row['hearing_date']:%d %b %Y}"
+        summary = f"Hearing of {day} ({PURPOSE_LABELS[row['purpose']]}): {outcome}"
+        if reason:
+            summary += f" — {reason}, sought by {sought_by}"
+        plain = f"The hearing on {day} took place."
+        if next_date:
+            summary += f"; next {next_date:%d %b %Y}"
+            plain = f"The hearing on {day} was postponed to {next_date:%d %b %Y}."
+        params = {
+            "hearing_id": str(hearing_id),
+            "outcome": outcome,
+            "reason": reason,
+            "next_date": next_date.isoformat() if next_date else None,
+        }
+        await conn.execute(TIMELINE, row["case_id"], summary, plain, json.dumps(params))
+        await conn.execute(AUDIT, str(hearing_id), outcome + (f" ({reason})" if reason else ""))
+    return _json(
+        {
+            "hearing": _hearing(row),
+            "next_hearing": _hearing(following) if following else None,
+        }
+    )
+
+
+class StaleHearing(Exception):
+    pass
+
+
+async def stale(request: Request, exc: Exception) -> Response:
+    return _json({"error": "stale version"}, 409)
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -151,7 +320,10 @@ app = Starlette(
         Route("/healthz", healthz),
         Route("/cases", case_list),
         Route("/cases/{case_id}", case_page),
+        Route("/hearings", my_hearings),
+        Route("/hearings/{hearing_id}/outcome", record_outcome, methods=["POST"]),
     ],
+    exception_handlers={StaleHearing: stale},
     lifespan=lifespan,
 )
 

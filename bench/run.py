@@ -28,10 +28,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+INDIA = timezone(timedelta(hours=5, minutes=30))
 
 # The filter the list scenarios use: the most common stage, in a district with a space in its
 # name. The lawyer has about 13 such cases at any size; a consortium lead sees a full page.
 LIST_FILTER = {"stage": "prosecution_evidence", "district": "South 24 Parganas"}
 DETAIL_CASES = 1_000  # the detail scenario rotates over this many of the lawyer's cases
+# "Record an outcome" takes one fresh hearing per request; before each wrk run the pool of past
+# scheduled hearings on the lawyer's cases is topped up to this many (more than a run can use).
+OUTCOME_POOL = 40_000
+OUTCOME_REASON = "prosecution_witness_absent"
+MAX_CONNECTIONS = 200  # PostgreSQL's, for both servers' pools at once (_raise_max_connections)
 
 TARGETS = {
     "min_ratio": 0.5,  # app req/s at least half the baseline's
@@ -76,6 +83,8 @@ class Context:
     lawyer_cases: list[str]
     # "api": the JSON routes (/api/v1/cases...); "pages": the HTML pages (/cases...).
     routes: str
+    dsn: str = ""  # the app's database, for scenarios that pick their targets afresh
+    today: date = date.min  # in India, as the app counts days
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,9 @@ class Scenario:
     app_paths: Callable[[Context], list[str]]
     baseline_paths: Callable[[Context], list[str]]
     judged: bool = True  # held to the targets
+    # Each request uses up its target (a hearing whose outcome it records): the paths are
+    # fetched again before every wrk run, and every line carries a JSON body to POST.
+    consumes: bool = False
 
 
 def _query(**extra: str) -> str:
@@ -94,6 +106,77 @@ def _query(**extra: str) -> str:
 
 def _app_prefix(ctx: Context) -> str:
     return "/api/v1/cases" if ctx.routes == "api" else "/cases"
+
+
+def _week(ctx: Context) -> str:
+    return f"from={ctx.today.isoformat()}&to={(ctx.today + timedelta(days=6)).isoformat()}"
+
+
+async def _outcome_targets(ctx: Context) -> list[str]:
+    """Hearing ids for "record an outcome": past, scheduled, version 1, on the lawyer's cases.
+    Tops the pool up first (as the app's role, with COPY) when earlier runs have used it."""
+    conn = await asyncpg.connect(ctx.dsn)
+    try:
+        lawyer = uuid.UUID(ctx.lawyer_id)
+        available = """
+            SELECT h.id::text FROM hearings h
+            WHERE h.status = 'scheduled' AND h.version = 1 AND h.hearing_date < $2
+              AND EXISTS (SELECT 1 FROM case_team_members t WHERE t.case_id = h.case_id
+                          AND t.user_id = $1 AND t.removed_at IS NULL)
+            ORDER BY h.id LIMIT $3
+        """
+        ids = [r[0] for r in await conn.fetch(available, lawyer, ctx.today, OUTCOME_POOL)]
+        missing = OUTCOME_POOL - len(ids)
+        if missing > 0:
+            courts = await conn.fetch(
+                "SELECT c.id, c.fir_date, c.court_establishment, c.court_number, c.judge "
+                "FROM cases c JOIN case_team_members t ON t.case_id = c.id "
+                "WHERE t.user_id = $1 AND t.removed_at IS NULL AND c.cnr IS NOT NULL "
+                "AND c.fir_date < $2",
+                lawyer,
+                ctx.today - timedelta(days=60),
+            )
+            if not courts:
+                raise SystemExit("The lawyer has no case before a court: no hearings to record.")
+            now = datetime.now(UTC)
+            records = []
+            for n in range(missing):
+                case = courts[n % len(courts)]
+                back = 1 + n % min(300, (ctx.today - case["fir_date"]).days - 1)
+                records.append(
+                    (uuid.uuid4(), case["id"], ctx.today - timedelta(days=back),
+                     case["court_establishment"], case["court_number"], case["judge"],
+                     "prosecution_evidence", "scheduled", now, lawyer, 1)
+                )  # fmt: skip
+            columns = (
+                "id case_id hearing_date court_establishment court_number judge purpose status "
+                "created_at created_by version"
+            ).split()
+            await conn.copy_records_to_table("hearings", columns=columns, records=records)
+            await conn.execute("ANALYZE hearings")
+            ids = [r[0] for r in await conn.fetch(available, lawyer, ctx.today, OUTCOME_POOL)]
+    finally:
+        await conn.close()
+    return ids
+
+
+def _outcome_paths(prefix: str) -> Callable[[Context], list[str]]:
+    """POST lines for "record an outcome": adjourned for an absent witness, to a next date a
+    week or more away (out of "my hearings"' window), spread so each case's dates differ."""
+
+    def paths(ctx: Context) -> list[str]:
+        lines = []
+        for n, hearing in enumerate(asyncio.run(_outcome_targets(ctx))):
+            body = {
+                "version": 1,
+                "outcome": "adjourned",
+                "adjournment_reason": OUTCOME_REASON,
+                "next_date": (ctx.today + timedelta(days=7 + n % 700)).isoformat(),
+            }
+            lines.append(f"{prefix}/{hearing}/outcome\t{json.dumps(body)}")
+        return lines
+
+    return paths
 
 
 SCENARIOS: list[Scenario] = [
@@ -118,6 +201,22 @@ SCENARIOS: list[Scenario] = [
         lambda ctx: [f"{_app_prefix(ctx)}?{_query()}"],
         lambda ctx: [f"/cases?{_query()}"],
         judged=False,
+    ),
+    Scenario(
+        "my_hearings",
+        "My hearings (today and the next six days) as a lawyer: their team's cases",
+        "lawyer",
+        lambda ctx: [f"/api/v1/hearings?mine=true&{_week(ctx)}"],
+        lambda ctx: [f"/hearings?user={ctx.lawyer_id}&{_week(ctx)}"],
+    ),
+    Scenario(
+        "record_outcome",
+        "Record an outcome as a lawyer: adjourned (witness absent) with a next date; each "
+        "request a fresh past hearing (the hearing, its next hearing, a timeline event, audit)",
+        "lawyer",
+        _outcome_paths("/api/v1/hearings"),
+        _outcome_paths("/hearings"),
+        consumes=True,
     ),
 ]
 
@@ -268,7 +367,11 @@ def serving(servers: list[Server]) -> Iterator[None]:
 
 
 def _get(url: str, token: str | None = None) -> tuple[int, int]:
-    request = urllib.request.Request(url)
+    """GET the URL, or POST the JSON body after a tab (a consuming scenario's line)."""
+    url, _, body = url.partition("\t")
+    request = urllib.request.Request(url, data=body.encode() if body else None)
+    if body:
+        request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -358,6 +461,7 @@ def wrk(
             command += ["-H", f"Authorization: Bearer {token}"]
         env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out_file)}
         env["BENCH_STAGGER"] = f"{stagger:g}"
+        env["BENCH_THREADS"] = str(threads)
         with Path(folder, "stdout").open("w") as stdout:
             proc = subprocess.Popen([*command, url], env=env, stdout=stdout, stderr=stdout)
             _, status, usage = os.wait4(proc.pid, 0)
@@ -379,16 +483,22 @@ def measure(
     args: argparse.Namespace,
     postmaster: int,
     sessions: Callable[[], int],
+    fresh_paths: Callable[[], list[str]] | None = None,
 ) -> Measurement:
     wrk(
         server.base,
-        paths,
+        fresh_paths() if fresh_paths else paths,
         token=token,
         connections=connections,
         seconds=args.warmup,
         threads=args.threads,
         stagger=args.stagger,
     )
+    if fresh_paths:
+        # Requests in flight when wrk stopped are still being committed: let them finish, or
+        # their hearings would be handed out again (and answer 409, stale version).
+        time.sleep(2)
+        paths = fresh_paths()
     workers = server.workers()
     sessions_before = sessions()
     before = CpuSnapshot.take()
@@ -478,16 +588,38 @@ async def _fetch_context(urls: DatabaseUrls, routes: str) -> tuple[Context, dict
                 "SELECT count(*) FROM case_team_members WHERE user_id = $1", lawyer
             ),
             "postgres": await conn.fetchval("SHOW server_version"),
+            "hearings": await conn.fetchval("SELECT count(*) FROM hearings"),
         }
     finally:
         await conn.close()
-    return Context(lawyer, lead, [r[0] for r in cases], routes), facts
+    today = datetime.now(INDIA).date()
+    dsn = benchdata.asyncpg_dsn(urls.app)
+    return Context(lawyer, lead, [r[0] for r in cases], routes, dsn, today), facts
 
 
-async def _count_cases(urls: DatabaseUrls) -> int:
+async def _raise_max_connections(admin: URL) -> bool:
+    """Both servers' pools at full stretch (the app's 20 + 10 per worker, the baseline's 20 per
+    worker, as a write at 64 connections brings about) exceed PostgreSQL's default of 100
+    connections. Ask for MAX_CONNECTIONS; True when the server must restart to apply it."""
+    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    try:
+        if int(await conn.fetchval("SHOW max_connections")) >= MAX_CONNECTIONS:
+            return False
+        await conn.execute(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS}")
+        return True
+    finally:
+        await conn.close()
+
+
+async def _count_cases(urls: DatabaseUrls) -> tuple[int, int]:
+    """The cases in the data set, and whether it has hearings (0 or 1)."""
     conn = await asyncpg.connect(benchdata.asyncpg_dsn(urls.app))
     try:
-        return int(await conn.fetchval("SELECT count(*) FROM cases"))
+        cases = int(await conn.fetchval("SELECT count(*) FROM cases"))
+        hearings = int(
+            await conn.fetchval("SELECT count(*) FROM (SELECT 1 FROM hearings LIMIT 1) x")
+        )
+        return cases, hearings
     finally:
         await conn.close()
 
@@ -501,7 +633,12 @@ def _prepare(cases: int, env: dict[str, str], urls: DatabaseUrls) -> dict[str, A
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    existing = asyncio.run(_count_cases(urls))
+    existing, hearings = asyncio.run(_count_cases(urls))
+    if existing == cases and not hearings:
+        raise SystemExit(
+            f"{env['TAFTEESH_DATA_DIR']} was loaded before bench-data made hearings: "
+            "delete that folder to rebuild it."
+        )
     if existing == cases:
         print(f"Reusing the data set of {cases:,} cases in {env['TAFTEESH_DATA_DIR']}.")
         return {"reused": True}
@@ -563,6 +700,8 @@ def _measure_scenarios(
             ("baseline", baseline, scenario.baseline_paths(ctx), None),
         )
         for name, server, paths, token in sides:
+            if scenario.consumes:  # the app's check used up a hearing the baseline would take
+                paths = (scenario.app_paths if name == "app" else scenario.baseline_paths)(ctx)
             status, size = _get(server.base + paths[0], token)
             if status != 200:
                 raise SystemExit(f"{name} answered {status} to {paths[0]}")
@@ -571,6 +710,13 @@ def _measure_scenarios(
             for name, server, paths, token in sides:
                 repeats = []
                 for _ in range(args.repeat):
+                    fresh = None
+                    if scenario.consumes:
+                        pick = scenario.app_paths if name == "app" else scenario.baseline_paths
+
+                        def fresh(pick: Callable[[Context], list[str]] = pick) -> list[str]:
+                            return pick(ctx)
+
                     m = measure(
                         cases,
                         scenario,
@@ -582,6 +728,7 @@ def _measure_scenarios(
                         args=args,
                         postmaster=postmaster,
                         sessions=sessions,
+                        fresh_paths=fresh,
                     )
                     _print_measurement(m)
                     repeats.append(m)
@@ -609,6 +756,9 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
     print(f"\n== {cases:,} cases ({data_dir.relative_to(ROOT)}) ==", flush=True)
     _forget_dead_handles(data_dir / "pgdata")
     admin = start_embedded_server(data_dir)  # held by this process until the size is done
+    if asyncio.run(_raise_max_connections(admin)):
+        stop_embedded_server(data_dir)  # a new max_connections needs a restart
+        admin = start_embedded_server(data_dir)
     try:
         urls = asyncio.run(provision_database(admin))
         env = {

@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -53,6 +54,7 @@ from tafteesh.cases.stages import (
 from tafteesh.cases.team import TEAM_ROLE_LABELS
 from tafteesh.cases.timeline import ACCUSED_STATUS_FOR_SURVIVOR, STAGE_FOR_SURVIVOR, EventKind
 from tafteesh.errors import TafteeshError
+from tafteesh.hearings.vocabulary import REASON_PARTY, AdjournmentReason, Outcome, Party, Purpose
 
 # Every synthetic account shares this password (and one argon2 hash of it): it is a benchmark.
 BENCH_PASSWORD = "tafteesh-bench-2026"
@@ -62,6 +64,9 @@ BENCH_LAWYER_EMAIL = f"lawyer.0000@{BENCH_DOMAIN}"
 # Reads every case, as consortium leads do.
 BENCH_LEAD_EMAIL = f"lead@{BENCH_DOMAIN}"
 MAX_CASES = 999_999  # CNRs and references carry a six-digit serial
+# Past hearings still awaiting their outcome on the bench lawyer's cases, one per "record an
+# outcome" request (bench/run.py tops the pool up when a run has used it).
+POOL_HEARINGS = 20_000
 CHUNK_CASES = 2_000
 _S = Stage
 T = TypeVar("T")
@@ -320,6 +325,64 @@ ORGANISATIONS: tuple[tuple[str, OrganisationKind], ...] = (
     ("Consortium Secretariat (bench)", OrganisationKind.CONSORTIUM_SECRETARIAT),
 )
 
+# Why hearings are adjourned, weighted as in the Law Commission's and NJDG's figures: witnesses
+# and the accused not turning up, undertrials not produced from jail, the prosecutor not ready.
+ADJOURNMENT_WEIGHTS: dict[AdjournmentReason, float] = {
+    AdjournmentReason.PROSECUTION_WITNESS_ABSENT: 22,
+    AdjournmentReason.ACCUSED_ABSENT: 12,
+    AdjournmentReason.UNDERTRIAL_NOT_PRODUCED: 9,
+    AdjournmentReason.PP_ABSENT_OR_UNPREPARED: 9,
+    AdjournmentReason.DEFENCE_REQUEST: 12,
+    AdjournmentReason.COUNSEL_NOT_AVAILABLE: 6,
+    AdjournmentReason.IO_ABSENT: 6,
+    AdjournmentReason.SUMMONS_NOT_SERVED: 7,
+    AdjournmentReason.PRESIDING_OFFICER_ON_LEAVE: 5,
+    AdjournmentReason.COURT_BUSY: 6,
+    AdjournmentReason.RECORDS_AWAITED: 3,
+    AdjournmentReason.FORENSIC_REPORT_AWAITED: 2,
+    AdjournmentReason.OTHER: 1,
+}
+# What a hearing is for, by the stage the case was at on its date.
+HEARING_PURPOSES: dict[Stage, tuple[Purpose, ...]] = {
+    _S.FIR_REGISTERED: (Purpose.BAIL_HEARING,),
+    _S.UNDER_INVESTIGATION: (Purpose.BAIL_HEARING,),
+    _S.FURTHER_INVESTIGATION: (Purpose.BAIL_HEARING, Purpose.OTHER),
+    _S.CHARGESHEET_FILED: (Purpose.OTHER, Purpose.BAIL_HEARING),
+    _S.CLOSURE_REPORT: (Purpose.OTHER,),
+    _S.COGNIZANCE: (Purpose.OTHER, Purpose.BAIL_HEARING),
+    _S.COMMITTED_TO_SESSIONS: (Purpose.OTHER,),
+    _S.CHARGE_HEARING: (Purpose.CHARGE_HEARING,),
+    _S.CHARGES_FRAMED: (Purpose.PROSECUTION_EVIDENCE, Purpose.SURVIVOR_DEPOSITION),
+    _S.PROSECUTION_EVIDENCE: (
+        Purpose.PROSECUTION_EVIDENCE,
+        Purpose.PROSECUTION_EVIDENCE,
+        Purpose.SURVIVOR_DEPOSITION,
+        Purpose.CROSS_EXAMINATION,
+    ),
+    _S.STATEMENT_OF_ACCUSED: (Purpose.STATEMENT_OF_ACCUSED,),
+    _S.DEFENCE_EVIDENCE: (Purpose.DEFENCE_EVIDENCE,),
+    _S.FINAL_ARGUMENTS: (Purpose.ARGUMENTS,),
+    _S.JUDGMENT_RESERVED: (Purpose.JUDGMENT,),
+}
+# How a hearing that went ahead ended, for its purpose.
+WENT_AHEAD: dict[Purpose, tuple[Outcome, ...]] = {
+    Purpose.BAIL_HEARING: (Outcome.ORDER_PASSED, Outcome.PART_HEARD),
+    Purpose.CHARGE_HEARING: (Outcome.PART_HEARD, Outcome.PROCEEDED),
+    Purpose.PROSECUTION_EVIDENCE: (Outcome.EVIDENCE_RECORDED, Outcome.PART_HEARD),
+    Purpose.SURVIVOR_DEPOSITION: (Outcome.EVIDENCE_RECORDED, Outcome.PART_HEARD),
+    Purpose.CROSS_EXAMINATION: (Outcome.PART_HEARD, Outcome.EVIDENCE_RECORDED),
+    Purpose.STATEMENT_OF_ACCUSED: (Outcome.PART_HEARD, Outcome.PROCEEDED),
+    Purpose.DEFENCE_EVIDENCE: (Outcome.EVIDENCE_RECORDED, Outcome.PART_HEARD),
+    Purpose.ARGUMENTS: (Outcome.PART_HEARD, Outcome.PROCEEDED),
+    Purpose.JUDGMENT: (Outcome.PART_HEARD,),
+    Purpose.OTHER: (Outcome.PROCEEDED, Outcome.ORDER_PASSED),
+}
+HEARING_TIMES = tuple(
+    day_time(h, m) for h, m in ((10, 30), (11, 0), (11, 30), (12, 0), (14, 0), (15, 0))
+)
+PARTIES = tuple(Party)
+ENDED = frozenset(OUTCOMES) | {_S.SENTENCED, _S.APPEAL_PENDING}
+
 # The columns each table is loaded with, in load order (parents before children).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": _words(
@@ -343,6 +406,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "accused_id from_status to_status effective_on recorded_at actor_id note"
     ),
     "case_team_members": _words("case_id user_id team_role assigned_at assigned_by"),
+    "hearings": _words(
+        "id case_id hearing_date hearing_time session court_establishment court_number judge "
+        "purpose witness_number status outcome adjournment_reason adjournment_sought_by "
+        "next_date next_hearing_id outcome_recorded_at outcome_recorded_by created_at "
+        "created_by version"
+    ),
     "timeline_events": _words(
         "case_id occurred_at actor_id kind survivor_visible summary survivor_summary params"
     ),
@@ -458,6 +527,11 @@ class Generator:
         self.repeat_offenders = [
             (self.person_name(male=rng.random() < 0.8), rng.choice(ALIASES)) for _ in range(300)
         ]
+        reasons = list(ADJOURNMENT_WEIGHTS)
+        self.pick_reason = _weighted(rng, reasons, [ADJOURNMENT_WEIGHTS[r] for r in reasons])
+        # The bench lawyer's cases before a court: (case id, first hearing day, court, number,
+        # judge), for the pool of hearings awaiting an outcome.
+        self.lawyer_courts: list[tuple[uuid.UUID, date, str, str | None, str | None]] = []
         self.org_ids: dict[str, uuid.UUID] = {}
         self.staff: Staff | None = None
         self.cnr_serial = 0
@@ -536,6 +610,29 @@ class Generator:
             _CaseBuilder(self, index, rows).build()
         return rows
 
+    def hearing_pool(self, count: int) -> list[tuple[Any, ...]]:
+        """``count`` past hearings still scheduled on the bench lawyer's cases before a court:
+        each "record an outcome" request of the benchmark takes one."""
+        assert self.staff is not None, "make_staff() first"
+        if not self.lawyer_courts:
+            return []
+        rng, lawyer = self.rng, self.staff.lawyers[0].id
+        purposes = HEARING_PURPOSES[_S.PROSECUTION_EVIDENCE]
+        rows = []
+        for _ in range(count):
+            case_id, start, court, number, judge = rng.choice(self.lawyer_courts)
+            first = max(start, self.today - timedelta(days=400))
+            span = (self.today - first).days - 1
+            day = first + timedelta(days=rng.randint(0, max(0, span)))
+            purpose = rng.choice(purposes)
+            witness = rng.randint(1, 12) if purpose is Purpose.PROSECUTION_EVIDENCE else None
+            rows.append(
+                (self.new_id(), case_id, day, rng.choice(HEARING_TIMES), None, court, number,
+                 judge, purpose.value, witness, "scheduled", None, None, None, None, None, None,
+                 None, self.at(day - timedelta(days=30)), lawyer, 1)
+            )  # fmt: skip
+        return rows
+
 
 class _CaseBuilder:
     """One case: its history first, then the people and clocks that follow from it."""
@@ -556,6 +653,7 @@ class _CaseBuilder:
         self.accused()
         self.charges()
         self.case_row()
+        self.hearings()
         self.timeline()
 
     # the course of the case
@@ -873,6 +971,89 @@ class _CaseBuilder:
              self.worker.id, 1)
         )  # fmt: skip
 
+    # hearings
+
+    def hearings(self) -> None:
+        """About ten hearings a case: bail hearings while the police investigate, then the
+        court's dates, most of them adjourned. Each past hearing names the next; a live case has
+        one upcoming date, unless its last hearing is still waiting for its outcome."""
+        rng, today, gen = self.rng, self.today, self.gen
+        cognizance = self.entered.get(_S.COGNIZANCE)
+        final = self.path[-1] if self.suspended_from is None else self.suspended_from
+        live = final not in ENDED
+        if cognizance is not None and self.court_name is not None:
+            court, number, judge = self.court_name, self.court_number, self.judge
+            start, count = cognizance + timedelta(days=rng.randint(7, 30)), rng.randint(9, 15)
+        else:
+            court, number, judge = self.district.magistrate_court, None, None
+            start, count = self.fir_date + timedelta(days=rng.randint(1, 20)), rng.randint(1, 4)
+        ended = next((self.entered[s] for s in self.path if s in ENDED), None)
+        last = min(ended or today, today - timedelta(days=1))
+        span = (last - start).days
+        if span < 1:
+            days: list[date] = []
+        else:
+            days = sorted({start + timedelta(days=rng.randint(0, span)) for _ in range(count)})
+        lawyer = self.lawyer.id
+        bench_lawyer = lawyer == self.staff.lawyers[0].id
+        if bench_lawyer and court is not None and span > 30:
+            gen.lawyer_courts.append((self.id, start, court, number, judge))
+        awaiting = live and bool(days) and rng.random() < 0.06
+        upcoming: date | None = None
+        if live and not awaiting and (days or cognizance is not None):
+            if bench_lawyer and rng.random() < 0.05:
+                upcoming = today  # the lawyer's day in court: "my hearings" opens on it
+            else:
+                upcoming = today + timedelta(days=rng.randint(0, 45))
+        ids = [gen.new_id() for _ in days]
+        next_id = gen.new_id() if upcoming else None
+        rows = self.rows["hearings"]
+        for position, day in enumerate(days):
+            stage = self.path[max(0, bisect(self.dates, day) - 1)]
+            purpose = rng.choice(HEARING_PURPOSES.get(stage, (Purpose.OTHER,)))
+            witness = rng.randint(1, 12) if purpose is Purpose.PROSECUTION_EVIDENCE else None
+            at = rng.choice(HEARING_TIMES)
+            previous = days[position - 1] if position else day - timedelta(days=14)
+            created = self.recorded(previous)
+            is_last = position == len(days) - 1
+            if is_last and awaiting:
+                rows.append(
+                    (ids[position], self.id, day, at, None, court, number, judge, purpose.value,
+                     witness, "scheduled", None, None, None, None, None, None, None, created,
+                     lawyer, 1)
+                )  # fmt: skip
+                continue
+            following, following_id = (
+                (upcoming, next_id) if is_last else (days[position + 1], ids[position + 1])
+            )
+            roll = rng.random()
+            reason: AdjournmentReason | None = None
+            sought_by: Party | None = None
+            if roll < 0.62:
+                outcome = Outcome.ADJOURNED
+                reason = gen.pick_reason()
+                sought_by = REASON_PARTY[reason] if rng.random() < 0.9 else rng.choice(PARTIES)
+            elif roll < 0.72:
+                outcome = Outcome.NOT_TAKEN_UP
+            else:
+                outcome = rng.choice(WENT_AHEAD[purpose])
+            rows.append(
+                (ids[position], self.id, day, at, None, court, number, judge, purpose.value,
+                 witness, outcome.status.value, outcome.value, reason.value if reason else None,
+                 sought_by.value if sought_by else None, following, following_id,
+                 self.recorded(day, created), lawyer, created, lawyer, 2)
+            )  # fmt: skip
+        if upcoming is not None and next_id is not None:
+            stage = self.path[-1] if self.suspended_from is None else self.suspended_from
+            purpose = rng.choice(HEARING_PURPOSES.get(stage, (Purpose.OTHER,)))
+            witness = rng.randint(1, 12) if purpose is Purpose.PROSECUTION_EVIDENCE else None
+            created = self.recorded(days[-1] if days else today - timedelta(days=14))
+            rows.append(
+                (next_id, self.id, upcoming, rng.choice(HEARING_TIMES), None, court, number,
+                 judge, purpose.value, witness, "scheduled", None, None, None, None, None, None,
+                 None, created, lawyer, 1)
+            )  # fmt: skip
+
     # the timeline
 
     def event(
@@ -1000,6 +1181,10 @@ async def fill(
                     elapsed = time.perf_counter() - started
                     progress(f"  {done:,} of {cases:,} cases ({elapsed:.1f} s)")
                     next_note += cases / 10
+            pool = generator.hearing_pool(POOL_HEARINGS)
+            await conn.copy_records_to_table("hearings", columns=COLUMNS["hearings"], records=pool)
+            report.rows["hearings"] += len(pool)
+            report.rows["hearing_pool"] = len(pool)
             await conn.execute(
                 "INSERT INTO audit_events (action, summary) VALUES ('bench.load', $1)",
                 f"benchmark data: {cases} synthetic cases (seed {seed})",
