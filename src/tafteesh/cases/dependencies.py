@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.auth.principal import Principal
@@ -47,22 +48,35 @@ class CaseAccess:
         return policy.sees_only_survivor_events(self.actor, self.relation)
 
 
+async def case_access(
+    session: AsyncSession, actor: Principal, case_id: uuid.UUID
+) -> CaseAccess | None:
+    """The case and what ``actor`` is to it, or None when it is missing or not theirs to see.
+
+    Every case-scoped object (hearing, evidence item, claim) is reached through this, so the
+    access model is applied in one place.
+    """
+    found = await service.relation_to_case(session, actor, case_id)
+    if found is None or not policy.can_view_case(actor, found[1]):
+        return None
+    return CaseAccess(case=found[0], relation=found[1], actor=actor)
+
+
 async def case_for_view(
     case_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> CaseAccess:
-    found = await service.relation_to_case(session, principal, case_id)
-    if found is None or not policy.can_view_case(principal, found[1]):
+    access = await case_access(session, principal, case_id)
+    if access is None:
         raise service.not_found()
-    case, relation = found
-    return CaseAccess(case=case, relation=relation, actor=principal)
+    return access
 
 
-async def reload_access(session: DbSession, actor: Principal, case_id: uuid.UUID) -> CaseAccess:
+async def reload_access(session: AsyncSession, actor: Principal, case_id: uuid.UUID) -> CaseAccess:
     """The case access again after a rollback, which expires every loaded object."""
-    found = await service.relation_to_case(session, actor, case_id)
-    if found is None:
+    access = await case_access(session, actor, case_id)
+    if access is None:
         raise service.not_found()
-    return CaseAccess(case=found[0], relation=found[1], actor=actor)
+    return access
 
 
 def _case_for(

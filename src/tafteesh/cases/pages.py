@@ -14,7 +14,14 @@ from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.auth.service import list_organisations
 from tafteesh.cases import listing, policy, service, timeline, views
 from tafteesh.cases.catalogue import Act, load_catalogue
-from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForStage, CaseForView, Cipher
+from tafteesh.cases.dependencies import (
+    CaseAccess,
+    CaseForEdit,
+    CaseForStage,
+    CaseForView,
+    Cipher,
+    reload_access,
+)
 from tafteesh.cases.forms import checkbox, form_values, parse_charges, validate
 from tafteesh.cases.parties import ACCUSED_STATUS_LABELS
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, StageChangeIn
@@ -281,9 +288,7 @@ async def edit_case(
         await service.update_case(session, access.actor, access.case, data=data, cipher=cipher)
     except TafteeshError as error:
         await session.rollback()
-        found = await service.relation_to_case(session, access.actor, case_id)
-        assert found is not None
-        fresh = CaseAccess(case=found[0], relation=found[1], actor=access.actor)
+        fresh = await reload_access(session, access.actor, case_id)
         case = await views.case_read(session, fresh)
         ctx = await _form_context(session, {**case.model_dump(mode="json"), **values})
         ctx.update(
@@ -330,9 +335,7 @@ async def change_stage(
         )
     except TafteeshError as error:
         await session.rollback()
-        found = await service.relation_to_case(session, access.actor, case_id)
-        assert found is not None
-        fresh = CaseAccess(case=found[0], relation=found[1], actor=access.actor)
+        fresh = await reload_access(session, access.actor, case_id)
         return await render_case_tab(
             request,
             session,

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from tafteesh.cases import parties, service, team
-from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForTeam, Cipher
+from tafteesh.cases import parties, team
+from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForTeam, Cipher, reload_access
 from tafteesh.cases.forms import checkbox, form_values, validate
 from tafteesh.cases.pages import render_case_tab
 from tafteesh.cases.schemas import (
@@ -52,9 +52,7 @@ async def _people_with_error(
     go back only to the person entering them, who is on her team).
     """
     await session.rollback()
-    found = await service.relation_to_case(session, access.actor, case_id)
-    assert found is not None
-    fresh = CaseAccess(case=found[0], relation=found[1], actor=access.actor)
+    fresh = await reload_access(session, access.actor, case_id)
     return await render_case_tab(
         request,
         session,

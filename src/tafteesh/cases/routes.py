@@ -11,7 +11,14 @@ from fastapi.responses import Response
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import listing, parties, policy, service, team, timeline, views
-from tafteesh.cases.dependencies import CaseForEdit, CaseForStage, CaseForTeam, CaseForView, Cipher
+from tafteesh.cases.dependencies import (
+    CaseForEdit,
+    CaseForStage,
+    CaseForTeam,
+    CaseForView,
+    Cipher,
+    reload_access,
+)
 from tafteesh.cases.schemas import (
     AccusedCreate,
     AccusedRead,
@@ -106,13 +113,7 @@ async def open_case(
     body: CaseCreate, session: DbSession, principal: CaseCreator, cipher: Cipher
 ) -> CaseRead:
     case = await service.open_case(session, principal, data=body, cipher=cipher)
-    found = await service.relation_to_case(session, principal, case.id)
-    assert found is not None
-    from tafteesh.cases.dependencies import CaseAccess
-
-    return await views.case_read(
-        session, CaseAccess(case=found[0], relation=found[1], actor=principal)
-    )
+    return await views.case_read(session, await reload_access(session, principal, case.id))
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead, summary="One case", responses=ERRORS)

@@ -25,7 +25,7 @@ from tafteesh.cases.clock_service import refresh_next_due
 from tafteesh.cases.errors import IllegalStageChange
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case, CaseTeamMember, StageChange, Survivor
-from tafteesh.cases.policy import CaseRelation
+from tafteesh.cases.policy import CaseRelation, can_create_case
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, ChargeIn
 from tafteesh.cases.stages import (
     SUSPENSIONS,
@@ -35,7 +35,7 @@ from tafteesh.cases.stages import (
     check_transition,
     default_regime,
 )
-from tafteesh.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from tafteesh.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from tafteesh.india import today_in_india
 
 # -- reading -----------------------------------------------------------------------------------
@@ -99,6 +99,8 @@ async def open_case(
     session: AsyncSession, actor: Principal, *, data: CaseCreate, cipher: IdentityCipher
 ) -> Case:
     """Open a case. Its creator joins its team in their own role."""
+    if not can_create_case(actor):
+        raise Forbidden("Only lawyers and social workers open cases.")
     today = today_in_india()
     if data.fir_date > today:
         raise InvalidInput(

@@ -13,8 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.dependencies import reload_access
 from tafteesh.cases.forms import form_values, validate
 from tafteesh.compensation import appeals, disbursements, service, transitions, views
 from tafteesh.compensation.dependencies import ClaimAccess, ClaimForEdit
@@ -37,10 +36,7 @@ async def fresh_claim(session: DbSession, access: ClaimAccess, claim_id: uuid.UU
     """The claim and its case reloaded after a rollback (which expires every loaded object)."""
     found = await service.claim_with_survivor(session, claim_id)
     assert found is not None
-    actor = access.case.actor
-    relation = await cases.relation_to_case(session, actor, found.claim.case_id)
-    assert relation is not None
-    case = CaseAccess(case=relation[0], relation=relation[1], actor=actor)
+    case = await reload_access(session, access.case.actor, found.claim.case_id)
     return ClaimAccess(claim=found.claim, case=case, survivor_pseudonym=found.pseudonym)
 
 

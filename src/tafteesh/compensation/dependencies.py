@@ -10,9 +10,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from tafteesh.auth.dependencies import CurrentUser
-from tafteesh.cases import policy as case_policy
-from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess, CaseForView
+from tafteesh.cases.dependencies import CaseAccess, CaseForView, case_access
 from tafteesh.compensation import policy, service
 from tafteesh.compensation.models import CompensationClaim
 from tafteesh.db import DbSession
@@ -38,19 +36,15 @@ async def claim_for_summary(
     claim_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> ClaimAccess:
     found = await service.claim_with_survivor(session, claim_id)
-    relation = (
-        await cases.relation_to_case(session, principal, found.claim.case_id) if found else None
-    )
+    case = await case_access(session, principal, found.claim.case_id) if found else None
     if (
         found is None
-        or relation is None
-        or not case_policy.can_view_case(principal, relation[1])
+        or case is None
         or not policy.can_read_summary(
-            principal, relation[1], claim_survivor_user_id=found.survivor_user_id
+            principal, case.relation, claim_survivor_user_id=found.survivor_user_id
         )
     ):
         raise service.not_found()
-    case = CaseAccess(case=relation[0], relation=relation[1], actor=principal)
     return ClaimAccess(claim=found.claim, case=case, survivor_pseudonym=found.pseudonym)
 
 

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForView, Cipher
+from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForView, Cipher, reload_access
 from tafteesh.cases.forms import validate
 from tafteesh.cases.models import Survivor
 from tafteesh.cases.pages import render_case_tab
@@ -164,7 +163,7 @@ async def open_claim(request: Request, access: CaseForEdit, session: DbSession) 
         claim = await service.open_claim(session, access.actor, access.case, data=data)
     except TafteeshError as error:
         await session.rollback()
-        fresh = await _fresh_case(session, access, case_id)
+        fresh = await reload_access(session, access.actor, case_id)
         return await _form_page(request, session, fresh, values, error=error)
     return redirect(request, claim_url(claim.id), flash="The claim was saved.")
 
@@ -202,10 +201,3 @@ async def edit_claim(request: Request, access: ClaimForEdit, session: DbSession)
         claim = await views.claim_read(session, fresh, today_in_india())
         return await _form_page(request, session, fresh.case, values, claim=claim, error=error)
     return redirect(request, claim_url(claim_id), flash="The claim was saved.")
-
-
-async def _fresh_case(session: DbSession, access: CaseAccess, case_id: uuid.UUID) -> CaseAccess:
-    """The case reloaded after a rollback (which expires every loaded object)."""
-    found = await cases.relation_to_case(session, access.actor, case_id)
-    assert found is not None
-    return CaseAccess(case=found[0], relation=found[1], actor=access.actor)

@@ -30,7 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.cases.dependencies import CaseAccess
-from tafteesh.evidence import merkle, service
+from tafteesh.errors import Forbidden
+from tafteesh.evidence import merkle, policy, service
 from tafteesh.evidence.canonical import canonical_bytes, rfc3339_utc
 from tafteesh.evidence.models import CustodyCheckpoint, CustodyEvent, EvidenceItem
 from tafteesh.evidence.signing import LogSigner, make_checkpoint
@@ -49,6 +50,8 @@ async def build_bundle(
     session: AsyncSession, access: CaseAccess, *, store: BlobStore, signer: LogSigner
 ) -> IO[bytes]:
     """Write the bundle to a spooled temporary file (large files go to disk) and rewind it."""
+    if not policy.can_export_bundle(access):
+        raise Forbidden("Only this case's lawyers export its court bundle.")
     checkpoint = await make_checkpoint(session, signer)
     size = checkpoint.size if checkpoint else 0
     items = list(

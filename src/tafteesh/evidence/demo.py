@@ -16,9 +16,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.cases import service as cases
 from tafteesh.cases.demo import demo_principals
-from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.dependencies import case_access
 from tafteesh.cases.models import Case
 from tafteesh.evidence import service
 from tafteesh.evidence.models import EvidenceItem
@@ -179,10 +178,9 @@ async def seed_demo_evidence(
             continue
         state = "WB" if case.fir_state == "West Bengal" else "MH"
         actor = people[LAWYERS[state]]
-        found = await cases.relation_to_case(session, actor, case.id)
-        if found is None or found[1].team_role != "lawyer":
+        access = await case_access(session, actor, case.id)
+        if access is None or access.relation.team_role != "lawyer":
             continue
-        access = CaseAccess(case=found[0], relation=found[1], actor=actor)
         for demo in _items(case.reference):
             item = await service.add_item(session, actor, access, data=demo.item)
             for kind, days, source, target, place in demo.steps:

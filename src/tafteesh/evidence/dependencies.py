@@ -9,9 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from tafteesh.auth.dependencies import CurrentUser
-from tafteesh.cases import policy as case_policy
-from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.dependencies import CaseAccess, case_access
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
 from tafteesh.evidence import policy, service
@@ -38,11 +36,8 @@ async def item_for_view(
     item_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> ItemAccess:
     item = await service.get_item(session, item_id)
-    found = await cases.relation_to_case(session, principal, item.case_id) if item else None
-    if item is None or found is None or not case_policy.can_view_case(principal, found[1]):
-        raise service.not_found()
-    access = CaseAccess(case=found[0], relation=found[1], actor=principal)
-    if not policy.can_see_item(access, item.sensitivity):
+    access = await case_access(session, principal, item.case_id) if item else None
+    if item is None or access is None or not policy.can_see_item(access, item.sensitivity):
         raise service.not_found()
     return ItemAccess(item, access)
 

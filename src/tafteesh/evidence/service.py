@@ -20,7 +20,7 @@ from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
 from tafteesh.cases.bookkeeping import touch
 from tafteesh.cases.dependencies import CaseAccess
-from tafteesh.errors import InvalidInput, NotFound
+from tafteesh.errors import Forbidden, InvalidInput, NotFound
 from tafteesh.evidence import policy
 from tafteesh.evidence.custody import CustodyFacts, append_event, events_of
 from tafteesh.evidence.models import CustodyEvent, EvidenceFile, EvidenceItem
@@ -107,6 +107,8 @@ async def custody_reads(session: AsyncSession, item_id: uuid.UUID) -> list[Custo
 async def add_item(
     session: AsyncSession, actor: Principal, access: CaseAccess, *, data: ItemCreate
 ) -> EvidenceItem:
+    if not policy.can_handle(access, data.sensitivity):
+        raise Forbidden("Only this case's lawyers and social workers record its evidence.")
     if data.kind is EvidenceKind.PHYSICAL and data.device_imei_or_mac and not data.device_type:
         raise InvalidInput(
             "Say what the device is before its IMEI or MAC address.",

@@ -10,9 +10,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from tafteesh.auth.dependencies import CurrentUser
-from tafteesh.cases import policy
-from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.dependencies import CaseAccess, case_access
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
 from tafteesh.hearings import service
@@ -29,10 +27,10 @@ async def hearing_for_view(
     hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> HearingAccess:
     hearing = await service.get_hearing(session, hearing_id)
-    found = await cases.relation_to_case(session, principal, hearing.case_id) if hearing else None
-    if hearing is None or found is None or not policy.can_view_case(principal, found[1]):
+    access = await case_access(session, principal, hearing.case_id) if hearing else None
+    if hearing is None or access is None:
         raise service.not_found()
-    return HearingAccess(hearing, CaseAccess(case=found[0], relation=found[1], actor=principal))
+    return HearingAccess(hearing, access)
 
 
 async def hearing_for_edit(

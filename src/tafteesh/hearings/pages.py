@@ -111,7 +111,7 @@ async def schedule(
         await service.schedule_hearing(session, access.actor, access.case, data=data)
     except TafteeshError as error:
         await session.rollback()
-        fresh = await _fresh(session, access.actor, case_id)
+        fresh = await reload_access(session, access.actor, case_id)
         return await _hearings_tab(
             request,
             session,
@@ -121,9 +121,6 @@ async def schedule(
             status_code=error.status_code,
         )
     return redirect(request, f"/cases/{case_id}/hearings", flash="The hearing was scheduled.")
-
-
-_fresh = reload_access
 
 
 # -- cause list -------------------------------------------------------------------------------
@@ -223,7 +220,7 @@ async def record_outcome(
         await session.rollback()
         hearing = await service.get_hearing(session, hearing_id)
         assert hearing is not None
-        fresh = HearingAccess(hearing, await _fresh(session, actor, case_id))
+        fresh = HearingAccess(hearing, await reload_access(session, actor, case_id))
         ctx = _outcome_context(
             fresh,
             values=values,
