@@ -33,6 +33,7 @@ from tafteesh.health import router as health_router
 from tafteesh.hearings import pages as hearing_pages
 from tafteesh.hearings import routes as hearing_routes
 from tafteesh.requestctx import RequestContextMiddleware
+from tafteesh.web import STATIC_PREFIX
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = None
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         health_router,
         auth_routes.router,

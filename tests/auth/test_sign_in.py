@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import httpx
 import pytest
@@ -14,9 +14,10 @@ from jose import jwt
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tafteesh.auth import tokens
 from tafteesh.auth.models import User
 from tafteesh.auth.roles import Role
-from tafteesh.auth.tokens import issue_token
+from tafteesh.auth.tokens import InvalidToken, issue_token, read_token
 from tafteesh.config import Settings
 from tests.conftest import MakeUser
 from tests.helpers import PASSWORD, bearer_for
@@ -242,3 +243,27 @@ async def test_anonymous_me_is_401(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["message"] == "Please sign in to continue."
+
+
+async def test_a_token_checked_once_still_expires_on_time(
+    client: httpx.AsyncClient,
+    make_user: MakeUser,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Verified tokens are cached by their text; the cache must not outlive the token."""
+    user = await make_user(Role.LAWYER)
+    headers = await bearer_for(client, user)
+    token = headers["Authorization"].split()[1]
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    read_token(settings.resolved_secret_key(), token)  # now certainly in the cache
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Later:
+            moment = datetime.now(tz) + timedelta(days=2)
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    monkeypatch.setattr(tokens, "datetime", Later)
+    with pytest.raises(InvalidToken, match="expired"):
+        read_token(settings.resolved_secret_key(), token)

@@ -389,7 +389,12 @@ def _on(url: URL, database: str) -> URL:
 
 
 def _access(case: Case, actor: Principal) -> CaseAccess:
-    return CaseAccess(case=case, relation=CaseRelation(team_role="lawyer"), actor=actor)
+    return CaseAccess(
+        case=case,
+        relation=CaseRelation(team_role="lawyer"),
+        actor=actor,
+        owning_organisation=actor.organisation_name,
+    )
 
 
 async def _seed_case(engine: AsyncEngine, data_dir: Path) -> SeedCase:

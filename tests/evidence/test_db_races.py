@@ -75,7 +75,12 @@ async def test_a_checkpoint_made_while_the_log_is_read_is_not_truncation(
 
 async def _bundle_bytes(db: LogDatabase, session: Any) -> bytes:
     case = await session.get(Case, db.case.case_id)
-    access = CaseAccess(case=case, relation=CaseRelation(team_role="lawyer"), actor=db.case.lawyer)
+    access = CaseAccess(
+        case=case,
+        relation=CaseRelation(team_role="lawyer"),
+        actor=db.case.lawyer,
+        owning_organisation=db.case.lawyer.organisation_name,
+    )
     spooled = await bundle.build_bundle(session, access, store=db.store, signer=db.signer)
     return spooled.read()
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit.models import AuditEvent
 from tafteesh.requestctx import current_client_address, current_request_id
+
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 
 
 class AuditActor(Protocol):
@@ -32,18 +34,20 @@ async def record(
     summary: str = "",
 ) -> None:
     """Add an audit row. ``summary`` must never hold a survivor's identity."""
-    # A plain INSERT, not an ORM object: it is on every request's path, and nothing reads it back.
+    # A Core INSERT built once, not an ORM object: it is on every request's path, and nothing
+    # reads it back.
     await session.execute(
-        insert(AuditEvent).values(
-            actor_id=actor.id if actor else None,
-            actor_role=actor.role if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id) if object_id is not None else None,
-            request_id=current_request_id(),
-            client_address=current_client_address(),
-            summary=summary[:300],
-        )
+        _INSERT,
+        {
+            "actor_id": actor.id if actor else None,
+            "actor_role": actor.role if actor else None,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id) if object_id is not None else None,
+            "request_id": current_request_id(),
+            "client_address": current_client_address(),
+            "summary": summary[:300],
+        },
     )
 
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
@@ -160,6 +160,27 @@ async def sign_out(session: AsyncSession, actor: Principal) -> None:
     )
 
 
+# Built once: every signed-in request runs it.
+_PRINCIPAL = (
+    select(
+        User.id,
+        User.email,
+        User.display_name,
+        User.role,
+        User.organisation_id,
+        Organisation.name,
+        User.preferred_language,
+        AuthSession.id,
+        case((AuthSession.revoked_at.is_(None), True), else_=False),
+        AuthSession.expires_at,
+        User.is_active,
+    )
+    .join(User, User.id == AuthSession.user_id)
+    .join(Organisation, Organisation.id == User.organisation_id)
+    .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))
+)
+
+
 async def principal_from_token(session: AsyncSession, secret: str, token: str) -> Principal:
     """Resolve a bearer token to its user in one query, refusing anything not current.
 
@@ -172,22 +193,7 @@ async def principal_from_token(session: AsyncSession, secret: str, token: str) -
         raise NotAuthenticated("Your sign-in is not valid. Please sign in again.") from exc
     row = (
         await session.execute(
-            select(
-                User.id,
-                User.email,
-                User.display_name,
-                User.role,
-                User.organisation_id,
-                Organisation.name,
-                User.preferred_language,
-                AuthSession.id,
-                case((AuthSession.revoked_at.is_(None), True), else_=False),
-                AuthSession.expires_at,
-                User.is_active,
-            )
-            .join(User, User.id == AuthSession.user_id)
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+            _PRINCIPAL, {"session_id": claims.session_id, "user_id": claims.user_id}
         )
     ).one_or_none()
     if row is None:

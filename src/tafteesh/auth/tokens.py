@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from jose import JWTError, jwt
 
@@ -45,6 +46,23 @@ def issue_token(
 
 
 def read_token(secret: str, token: str) -> TokenClaims:
+    claims = _verified_claims(secret, token)
+    # Checked here on every call, not only when the signature was first verified: a token read
+    # from the cache below must still expire on time.
+    if claims.expires_at <= datetime.now(UTC):
+        raise InvalidToken("the token has expired")
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified_claims(secret: str, token: str) -> TokenClaims:
+    """Check a token's algorithm and signature and read its claims.
+
+    Cached by the exact token text: a signed-in person sends the same token with every request,
+    and checking the signature again each time is a good part of a request's cost. Only tokens
+    that passed are cached (a raised error is not), and the cache holds no secret the token did
+    not already carry.
+    """
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
@@ -13,14 +13,16 @@ from tafteesh.cases.models import CaseCharge
 from tafteesh.cases.schemas import ChargeIn
 from tafteesh.cases.stages import Regime
 
+_CHARGES_OF = (
+    select(CaseCharge.act, CaseCharge.section)
+    .where(CaseCharge.case_id == bindparam("case_id"))
+    .order_by(CaseCharge.id)
+)
+
 
 async def charges_of(session: AsyncSession, case_id: uuid.UUID) -> list[Section]:
     catalogue = load_catalogue()
-    rows = await session.execute(
-        select(CaseCharge.act, CaseCharge.section)
-        .where(CaseCharge.case_id == case_id)
-        .order_by(CaseCharge.id)
-    )
+    rows = await session.execute(_CHARGES_OF, {"case_id": case_id})
     return [catalogue.get(Act(act), section) for act, section in rows]
 
 

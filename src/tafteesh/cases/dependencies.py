@@ -26,6 +26,7 @@ class CaseAccess:
     case: Case
     relation: CaseRelation
     actor: Principal
+    owning_organisation: str  # the owner's name; a case never changes owner
 
     @property
     def can_edit(self) -> bool:
@@ -57,9 +58,14 @@ async def case_access(
     access model is applied in one place.
     """
     found = await service.relation_to_case(session, actor, case_id)
-    if found is None or not policy.can_view_case(actor, found[1]):
+    if found is None or not policy.can_view_case(actor, found.relation):
         return None
-    return CaseAccess(case=found[0], relation=found[1], actor=actor)
+    return CaseAccess(
+        case=found.case,
+        relation=found.relation,
+        actor=actor,
+        owning_organisation=found.owning_organisation,
+    )
 
 
 async def case_for_view(

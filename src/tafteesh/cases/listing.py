@@ -9,16 +9,28 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
 from tafteesh.auth.models import Organisation
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, Survivor
-from tafteesh.cases.policy import visible_cases
+from tafteesh.cases.policy import Visibility, visibility, visible_cases_condition
 from tafteesh.cases.stages import Stage
 from tafteesh.errors import InvalidInput
 from tafteesh.india import today_in_india
@@ -51,20 +63,40 @@ class CaseCursor:
             raise InvalidInput("The page cursor is not valid; start from the first page.") from exc
 
 
-def _filter_conditions(filters: CaseFilters, today: date) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class _ListShape:
+    """What decides the list statement's SQL text; the values themselves are bound parameters.
+
+    Building and hashing a SELECT of this size costs more Python than PostgreSQL spends running
+    it, so each shape is built once per process (there are a few hundred at most) and only the
+    values change per request.
+    """
+
+    visibility: Visibility
+    stage: bool
+    district: bool
+    court: bool
+    organisation: bool
+    overdue: bool
+    search: bool
+    cursor: bool
+    limit: int
+
+
+def _filter_conditions(shape: _ListShape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.stage:
-        conditions.append(Case.stage == filters.stage.value)
-    if filters.district:
-        conditions.append(func.lower(Case.fir_district) == filters.district.strip().lower())
-    if filters.court:
-        conditions.append(Case.court_establishment.ilike(f"%{_escape(filters.court)}%"))
-    if filters.organisation_id:
-        conditions.append(Case.owning_organisation_id == filters.organisation_id)
-    if filters.overdue:
-        conditions.append(Case.next_clock_due_on < today)
-    if filters.search:
-        pattern = f"%{_escape(filters.search.strip())}%"
+    if shape.stage:
+        conditions.append(Case.stage == bindparam("stage"))
+    if shape.district:
+        conditions.append(func.lower(Case.fir_district) == bindparam("district"))
+    if shape.court:
+        conditions.append(Case.court_establishment.ilike(bindparam("court_pattern")))
+    if shape.organisation:
+        conditions.append(Case.owning_organisation_id == bindparam("organisation_id"))
+    if shape.overdue:
+        conditions.append(Case.next_clock_due_on < bindparam("today"))
+    if shape.search:
+        pattern: BindParameter[str] = bindparam("search_pattern")
         conditions.append(
             or_(
                 Case.reference.ilike(pattern),
@@ -80,20 +112,25 @@ def _filter_conditions(filters: CaseFilters, today: date) -> list[ColumnElement[
     return conditions
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _filter_values(filters: CaseFilters, today: date) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if filters.stage:
+        values["stage"] = filters.stage.value
+    if filters.district:
+        values["district"] = filters.district.strip().lower()
+    if filters.court:
+        values["court_pattern"] = f"%{_escape(filters.court)}%"
+    if filters.organisation_id:
+        values["organisation_id"] = filters.organisation_id
+    if filters.overdue:
+        values["today"] = today
+    if filters.search:
+        values["search_pattern"] = f"%{_escape(filters.search.strip())}%"
+    return values
 
 
-async def list_cases(
-    session: AsyncSession,
-    actor: Principal,
-    filters: CaseFilters,
-    *,
-    cursor: CaseCursor | None = None,
-    limit: int = 25,
-) -> tuple[list[dict[str, Any]], CaseCursor | None]:
-    """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
-    today = today_in_india()
+@lru_cache(maxsize=1024)
+def _list_statement(shape: _ListShape) -> Select[*tuple[Any, ...]]:
     pseudonyms = (
         select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
         .where(Survivor.case_id == Case.id)
@@ -118,17 +155,54 @@ async def list_cases(
             Case.updated_at,
         )
         .join(Organisation, Organisation.id == Case.owning_organisation_id)
-        .where(visible_cases(actor), *_filter_conditions(filters, today))
+        .where(visible_cases_condition(shape.visibility), *_filter_conditions(shape))
     )
-    if cursor:
+    if shape.cursor:
         query = query.where(
             or_(
-                Case.updated_at < cursor.updated_at,
-                and_(Case.updated_at == cursor.updated_at, Case.id < cursor.id),
+                Case.updated_at < bindparam("cursor_updated_at"),
+                and_(
+                    Case.updated_at == bindparam("cursor_updated_at"),
+                    Case.id < bindparam("cursor_id"),
+                ),
             )
         )
-    query = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit + 1)
-    rows = [dict(row._mapping) for row in await session.execute(query)]
+    return query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(shape.limit + 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_cases(
+    session: AsyncSession,
+    actor: Principal,
+    filters: CaseFilters,
+    *,
+    cursor: CaseCursor | None = None,
+    limit: int = 25,
+) -> tuple[list[dict[str, Any]], CaseCursor | None]:
+    """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
+    today = today_in_india()
+    kind = visibility(actor)
+    shape = _ListShape(
+        visibility=kind,
+        stage=filters.stage is not None,
+        district=bool(filters.district),
+        court=bool(filters.court),
+        organisation=filters.organisation_id is not None,
+        overdue=filters.overdue,
+        search=bool(filters.search),
+        cursor=cursor is not None,
+        limit=limit,
+    )
+    values = _filter_values(filters, today)
+    if kind is not Visibility.ALL:
+        values["viewer_id"] = actor.id
+    if cursor:
+        values["cursor_updated_at"] = cursor.updated_at
+        values["cursor_id"] = cursor.id
+    rows = [dict(row._mapping) for row in await session.execute(_list_statement(shape), values)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -9,8 +9,9 @@ could not open.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy import ColumnElement, bindparam, exists, select, true
 
 from tafteesh.auth.principal import Principal
 from tafteesh.auth.roles import Role
@@ -71,18 +72,46 @@ def sees_only_survivor_events(actor: Principal, relation: CaseRelation) -> bool:
     return relation.team_role is None and actor.role == Role.SURVIVOR
 
 
-def visible_cases(actor: Principal) -> ColumnElement[bool]:
-    """SQL condition on ``Case`` matching exactly the cases ``can_view_case`` allows."""
+class Visibility(StrEnum):
+    """Which cases a reader's list may show, by the rule ``can_view_case`` applies to one case."""
+
+    ALL = "all"
+    OWN_SURVIVOR = "own_survivor"
+    TEAM = "team"
+
+
+def visibility(actor: Principal) -> Visibility:
     if actor.role in READ_ALL_ROLES:
-        return true()
+        return Visibility.ALL
     if actor.role == Role.SURVIVOR:
+        return Visibility.OWN_SURVIVOR
+    return Visibility.TEAM
+
+
+def visible_cases_condition(kind: Visibility) -> ColumnElement[bool]:
+    """SQL condition on ``Case`` matching exactly the cases ``can_view_case`` allows, with the
+    reader's id as the bound parameter ``viewer_id``. Hot lists build their statement once per
+    shape around it and bind the reader on each request."""
+    if kind is Visibility.ALL:
+        return true()
+    if kind is Visibility.OWN_SURVIVOR:
         return exists(
-            select(Survivor.id).where(Survivor.case_id == Case.id, Survivor.user_id == actor.id)
+            select(Survivor.id).where(
+                Survivor.case_id == Case.id, Survivor.user_id == bindparam("viewer_id")
+            )
         )
     return exists(
         select(CaseTeamMember.id).where(
             CaseTeamMember.case_id == Case.id,
-            CaseTeamMember.user_id == actor.id,
+            CaseTeamMember.user_id == bindparam("viewer_id"),
             CaseTeamMember.removed_at.is_(None),
         )
     )
+
+
+def visible_cases(actor: Principal) -> ColumnElement[bool]:
+    """The same condition with this reader's id already bound."""
+    kind = visibility(actor)
+    if kind is Visibility.ALL:
+        return true()
+    return visible_cases_condition(kind).params(viewer_id=actor.id)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,44 +41,55 @@ from tafteesh.india import today_in_india
 # -- reading -----------------------------------------------------------------------------------
 
 
+class CaseWithRelation(NamedTuple):
+    case: Case
+    relation: CaseRelation
+    owning_organisation: str
+
+
+# Built once: the case page and every case-scoped route run this, and building a statement costs
+# more Python than PostgreSQL spends answering it. Only the bound values change per request.
+_TEAM_ROLE = (
+    select(CaseTeamMember.team_role)
+    .where(
+        CaseTeamMember.case_id == Case.id,
+        CaseTeamMember.user_id == bindparam("actor_id"),
+        CaseTeamMember.removed_at.is_(None),
+    )
+    .limit(1)
+    .scalar_subquery()
+)
+_OWN_SURVIVOR = exists(
+    select(Survivor.id).where(
+        Survivor.case_id == Case.id, Survivor.user_id == bindparam("actor_id")
+    )
+)
+_CASE_WITH_RELATION = (
+    select(Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
+    .join(Organisation, Organisation.id == Case.owning_organisation_id)
+    .where(Case.id == bindparam("case_id"))
+)
+_STAGE_HISTORY = (
+    select(StageChange).where(StageChange.case_id == bindparam("case_id")).order_by(StageChange.id)
+)
+
+
 async def relation_to_case(
     session: AsyncSession, actor: Principal, case_id: uuid.UUID
-) -> tuple[Case, CaseRelation] | None:
-    """The case and what the actor is to it, in one round trip; None when there is no case."""
-    team_role = (
-        select(CaseTeamMember.team_role)
-        .where(
-            CaseTeamMember.case_id == Case.id,
-            CaseTeamMember.user_id == actor.id,
-            CaseTeamMember.removed_at.is_(None),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
-    own = exists(
-        select(Survivor.id).where(Survivor.case_id == Case.id, Survivor.user_id == actor.id)
-    )
+) -> CaseWithRelation | None:
+    """The case, its owner's name and what the actor is to it, in one round trip; None when
+    there is no case."""
     row = (
-        await session.execute(select(Case, team_role, own).where(Case.id == case_id))
+        await session.execute(_CASE_WITH_RELATION, {"case_id": case_id, "actor_id": actor.id})
     ).one_or_none()
     if row is None:
         return None
-    case, role, is_own = row
-    return case, CaseRelation(team_role=role, is_own_survivor=bool(is_own))
-
-
-async def organisation_name(session: AsyncSession, organisation_id: uuid.UUID) -> str:
-    return str(
-        await session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
-    )
+    case, owner, role, is_own = row
+    return CaseWithRelation(case, CaseRelation(team_role=role, is_own_survivor=bool(is_own)), owner)
 
 
 async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> list[StageChange]:
-    return list(
-        await session.scalars(
-            select(StageChange).where(StageChange.case_id == case_id).order_by(StageChange.id)
-        )
-    )
+    return list(await session.scalars(_STAGE_HISTORY, {"case_id": case_id}))
 
 
 async def record_read(session: AsyncSession, actor: Principal, case: Case, what: str) -> None:

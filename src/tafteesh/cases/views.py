@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
-from tafteesh.cases import parties, service, team
+from tafteesh.cases import parties, team
 from tafteesh.cases.charges import charges_of
 from tafteesh.cases.clock_service import CaseClock, clocks_for_case
 from tafteesh.cases.dependencies import CaseAccess
@@ -55,7 +55,7 @@ async def case_read(session: AsyncSession, access: CaseAccess) -> CaseRead:
         destination_state=case.destination_state,
         victim_informed_on=case.victim_informed_on,
         owning_organisation_id=case.owning_organisation_id,
-        owning_organisation=await service.organisation_name(session, case.owning_organisation_id),
+        owning_organisation=access.owning_organisation,
         stage=current,
         stage_label=current.label,
         stage_since=case.stage_since,

@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
 from tafteesh.auth.models import User
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
-from tafteesh.cases.policy import visible_cases
+from tafteesh.cases.policy import Visibility, visibility, visible_cases_condition
 from tafteesh.hearings.models import CalendarToken, Hearing
 from tafteesh.hearings.vocabulary import HearingStatus, Purpose
 
 
-def _on_team(user_id: uuid.UUID) -> ColumnElement[bool]:
+def _on_team() -> ColumnElement[bool]:
     return exists(
         select(CaseTeamMember.id).where(
             CaseTeamMember.case_id == Hearing.case_id,
-            CaseTeamMember.user_id == user_id,
+            CaseTeamMember.user_id == bindparam("viewer_id"),
             CaseTeamMember.removed_at.is_(None),
         )
     )
 
 
-def _rows_query(actor: Principal, *, mine: bool, with_pseudonyms: bool) -> Any:
+# The statements below are built once per shape (who reads, "mine" or not) and bound to the
+# reader and the dates on each request: building them costs more than running them.
+def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
     columns: list[Any] = [
         Hearing.id,
         Hearing.case_id,
@@ -54,10 +56,49 @@ def _rows_query(actor: Principal, *, mine: bool, with_pseudonyms: bool) -> Any:
             .scalar_subquery()
             .label("survivors")
         )
-    query = select(*columns).join(Case, Case.id == Hearing.case_id).where(visible_cases(actor))
+    query = (
+        select(*columns).join(Case, Case.id == Hearing.case_id).where(visible_cases_condition(kind))
+    )
     if mine:
-        query = query.where(_on_team(actor.id))
+        query = query.where(_on_team())
     return query.where(Hearing.status != HearingStatus.CANCELLED.value)
+
+
+def _reader(actor: Principal, *, mine: bool) -> tuple[Visibility, dict[str, Any]]:
+    kind = visibility(actor)
+    return kind, ({"viewer_id": actor.id} if mine or kind is not Visibility.ALL else {})
+
+
+@lru_cache(maxsize=64)
+def _between_statement(kind: Visibility, mine: bool, limit: int) -> Any:
+    return (
+        _rows_query(kind, mine=mine, with_pseudonyms=True)
+        .where(Hearing.hearing_date >= bindparam("start"), Hearing.hearing_date <= bindparam("end"))
+        .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
+        .limit(limit)
+    )
+
+
+@lru_cache(maxsize=16)
+def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[Any, Any]:
+    base = _rows_query(kind, mine=mine, with_pseudonyms=True)
+    upcoming = (
+        base.where(
+            Hearing.hearing_date >= bindparam("today"),
+            Hearing.hearing_date <= bindparam("week_end"),
+        )
+        .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
+        .limit(300)
+    )
+    waiting = (
+        base.where(
+            Hearing.hearing_date < bindparam("today"),
+            Hearing.status == HearingStatus.SCHEDULED.value,
+        )
+        .order_by(Hearing.hearing_date.desc())
+        .limit(300)
+    )
+    return upcoming, waiting
 
 
 def _as_dicts(rows: Any) -> list[dict[str, Any]]:
@@ -80,13 +121,9 @@ async def hearings_between(
     mine: bool,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
-    query = _rows_query(actor, mine=mine, with_pseudonyms=True).where(
-        Hearing.hearing_date >= start, Hearing.hearing_date <= end
-    )
+    kind, values = _reader(actor, mine=mine)
     rows = await session.execute(
-        query.order_by(
-            Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference
-        ).limit(limit)
+        _between_statement(kind, mine, limit), {**values, "start": start, "end": end}
     )
     await audit.record(session, actor, action="hearing.list", summary=f"{start}..{end}")
     return _as_dicts(rows)
@@ -103,17 +140,12 @@ async def cause_list(
     session: AsyncSession, actor: Principal, *, today: date, mine: bool
 ) -> CauseList:
     """Today, the next six days, and past hearings still waiting for their outcome."""
-    base = _rows_query(actor, mine=mine, with_pseudonyms=True)
+    kind, values = _reader(actor, mine=mine)
+    upcoming_statement, waiting_statement = _cause_list_statements(kind, mine)
     upcoming = await session.execute(
-        base.where(Hearing.hearing_date >= today, Hearing.hearing_date <= today + timedelta(6))
-        .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
-        .limit(300)
+        upcoming_statement, {**values, "today": today, "week_end": today + timedelta(6)}
     )
-    waiting = await session.execute(
-        base.where(Hearing.hearing_date < today, Hearing.status == HearingStatus.SCHEDULED.value)
-        .order_by(Hearing.hearing_date.desc())
-        .limit(300)
-    )
+    waiting = await session.execute(waiting_statement, {**values, "today": today})
     result = CauseList(awaiting_outcome=_as_dicts(waiting))
     for row in _as_dicts(upcoming):
         (result.today if row["hearing_date"] == today else result.this_week).append(row)
@@ -199,11 +231,12 @@ async def calendar_feed_rows(
         )
         .join(Case, Case.id == Hearing.case_id)
         .where(
-            _on_team(owner),
+            _on_team(),
             Hearing.hearing_date >= today - timedelta(days=30),
             Hearing.hearing_date <= today + timedelta(days=366),
         )
-        .order_by(Hearing.hearing_date)
+        .order_by(Hearing.hearing_date),
+        {"viewer_id": owner},
     )
     await audit.record(session, None, action="calendar.feed", object_type="user", object_id=owner)
     return [dict(row._mapping) for row in rows]
