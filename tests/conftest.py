@@ -124,6 +124,8 @@ def app(
     application = create_app(settings)
     application.state.engine = app_engine
     application.state.sessionmaker = sessionmaker
+    # Read-only routes too: every test's work rolls back with its transaction.
+    application.state.read_sessionmaker = sessionmaker
     return application
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tafteesh.config import Settings
-from tafteesh.db import DbSession, TransactionalRoute, create_sessionmaker
+from tafteesh.db import (
+    DbSession,
+    TransactionalRoute,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    read_only,
+)
 from tafteesh.main import create_app
 
 
@@ -17,6 +23,7 @@ def app_with_deferred_conflict(settings: Settings, engine: AsyncEngine) -> FastA
     app = create_app(settings)
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
     router = APIRouter(route_class=TransactionalRoute)
 
     @router.get("/api/v1/test-deferred-conflict")
@@ -29,6 +36,21 @@ def app_with_deferred_conflict(settings: Settings, engine: AsyncEngine) -> FastA
         )
         await session.execute(text("INSERT INTO deferred_probe VALUES (1), (1)"))
         return {"status": "looked fine until commit"}
+
+    # Whether the request's statements share a transaction: txid_current() gives a statement
+    # that runs on its own a new transaction id each time.
+    async def shares_transaction(session: AsyncSession) -> bool:
+        first = await session.scalar(text("SELECT txid_current()"))
+        return first == await session.scalar(text("SELECT txid_current()"))
+
+    @router.api_route("/api/v1/test-read-only", methods=["GET", "POST"])
+    @read_only
+    async def marked(session: DbSession) -> dict[str, bool]:
+        return {"in_transaction": await shares_transaction(session)}
+
+    @router.get("/api/v1/test-unmarked")
+    async def unmarked(session: DbSession) -> dict[str, bool]:
+        return {"in_transaction": await shares_transaction(session)}
 
     app.include_router(router)
     return app
@@ -45,3 +67,17 @@ async def test_failed_commit_is_an_error_not_a_200(
     body = response.json()
     assert body["error"] == "commit_failed"
     assert body["message"].startswith("Nothing was saved")
+
+
+async def test_only_a_read_only_get_runs_without_a_transaction(
+    settings: Settings, app_engine: AsyncEngine
+) -> None:
+    app = app_with_deferred_conflict(settings, app_engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        marked_get = await client.get("/api/v1/test-read-only")
+        marked_post = await client.post("/api/v1/test-read-only")
+        unmarked_get = await client.get("/api/v1/test-unmarked")
+    assert marked_get.json() == {"in_transaction": False}
+    assert marked_post.json() == {"in_transaction": True}  # the mark counts only for reads
+    assert unmarked_get.json() == {"in_transaction": True}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -78,6 +78,31 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for ``read_only`` routes: every statement commits on its own (no BEGIN/COMMIT)."""
+    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
+_READ_ONLY = "__tafteesh_read_only__"
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def read_only(endpoint: Endpoint) -> Endpoint:
+    """Mark a GET route whose one write is its audit row: it runs without BEGIN and COMMIT.
+
+    At READ COMMITTED, which the app uses, every statement already reads its own snapshot, so a
+    transaction around a page's reads adds no consistency; it only adds two round trips and
+    their bookkeeping, a tenth of a page's cost. With a single write there is nothing to
+    half-write, and the audit row is kept even if the page then fails to render, which records
+    a read that was attempted. A route that writes anything else must not carry this mark.
+    Apply it below the router's decorator.
+    """
+    setattr(endpoint, _READ_ONLY, True)
+    return endpoint
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request.
 
@@ -86,6 +111,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     before the response is returned; this only closes the session (rolling back anything left).
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    if request.method in _SAFE_METHODS and getattr(
+        request.scope.get("endpoint"), _READ_ONLY, False
+    ):
+        maker = request.app.state.read_sessionmaker
     async with maker() as session:
         request.state.db_session = session
         yield session

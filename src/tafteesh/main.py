@@ -22,7 +22,7 @@ from tafteesh.cases.identity import IdentityCipher, load_identity_key
 from tafteesh.compensation import pages as compensation_pages
 from tafteesh.compensation import routes as compensation_routes
 from tafteesh.config import Settings, get_settings
-from tafteesh.db import create_engine, create_sessionmaker
+from tafteesh.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from tafteesh.embedded import resolve_database_urls
 from tafteesh.errors import install_error_handlers
 from tafteesh.evidence import pages as evidence_pages
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.engine = create_engine(urls.app)
             app.state.sessionmaker = create_sessionmaker(app.state.engine)
+            app.state.read_sessionmaker = create_read_sessionmaker(app.state.engine)
         checkpoints = asyncio.create_task(
             checkpoint_periodically(
                 app.state.sessionmaker,

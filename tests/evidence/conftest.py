@@ -634,6 +634,7 @@ def app_on(db: LogDatabase, settings: Settings) -> FastAPI:
     application = create_app(settings)
     application.state.engine = db.engine
     application.state.sessionmaker = db.sessionmaker
+    application.state.read_sessionmaker = db.sessionmaker
     application.state.blob_store = db.store
     application.state.log_signer = db.signer
     return application

@@ -26,7 +26,7 @@ from tafteesh.cases.forms import checkbox, form_values, parse_charges, validate
 from tafteesh.cases.parties import ACCUSED_STATUS_LABELS
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, StageChangeIn
 from tafteesh.cases.stages import Regime, Stage
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import Forbidden, TafteeshError
 from tafteesh.india import today_in_india
 from tafteesh.web import redirect, render, templates
@@ -70,6 +70,7 @@ def _catalogue_groups() -> list[tuple[Act, list[Any]]]:
 
 
 @router.get("/cases")
+@read_only
 async def case_list(
     request: Request,
     session: DbSession,
@@ -232,6 +233,7 @@ async def render_case_tab(
 
 
 @router.get("/cases/{case_id}")
+@read_only
 async def case_overview(
     request: Request, access: CaseForView, session: DbSession, cipher: Cipher
 ) -> Response:
@@ -246,6 +248,7 @@ async def case_people(
 
 
 @router.get("/cases/{case_id}/timeline")
+@read_only
 async def case_timeline(
     request: Request, access: CaseForView, session: DbSession, cipher: Cipher
 ) -> Response:

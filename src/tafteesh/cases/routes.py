@@ -41,7 +41,7 @@ from tafteesh.cases.schemas import (
     TimelinePage,
 )
 from tafteesh.cases.stages import Stage
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import Forbidden
 from tafteesh.india import today_in_india
 
@@ -70,6 +70,7 @@ CaseCreator = Annotated[Principal, Depends(_case_creator)]
 
 
 @router.get("/cases", response_model=CasePage, summary="Cases the user may see", responses=ERRORS)
+@read_only
 async def list_cases(
     session: DbSession,
     principal: CurrentUser,
@@ -117,6 +118,7 @@ async def open_case(
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead, summary="One case", responses=ERRORS)
+@read_only
 async def get_case(access: CaseForView, session: DbSession) -> CaseRead:
     await service.record_read(session, access.actor, access.case, "view")
     return await views.case_read(session, access)

@@ -22,7 +22,7 @@ from tafteesh.cases.dependencies import (
 from tafteesh.cases.forms import checkbox, form_values, validate
 from tafteesh.cases.pages import render_case_tab
 from tafteesh.cases.stages import Stage
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import TafteeshError
 from tafteesh.hearings import cause_list, outcomes, service
 from tafteesh.hearings.dependencies import HearingAccess, HearingForEdit, HearingForView
@@ -91,6 +91,7 @@ async def _hearings_tab(
 
 
 @router.get("/cases/{case_id}/hearings")
+@read_only
 async def case_hearings(
     request: Request, access: CaseForView, session: DbSession, cipher: Cipher
 ) -> Response:
@@ -127,6 +128,7 @@ async def schedule(
 
 
 @router.get("/hearings")
+@read_only
 async def my_hearings(request: Request, session: DbSession, principal: CurrentUser) -> Response:
     # Staff on case teams see their own list; leads and admins see the consortium's.
     everyone = principal.role in policy.READ_ALL_ROLES

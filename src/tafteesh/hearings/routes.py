@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.cases import service as cases
 from tafteesh.cases.dependencies import CaseForEdit, CaseForView, Cipher
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import InvalidInput, NotFound, PayloadTooLarge
 from tafteesh.hearings import cause_list, outcomes, service
 from tafteesh.hearings.dependencies import HearingForEdit, HearingForView
@@ -57,6 +57,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     summary="A case's hearings, newest first, with adjournments per party (BNSS 346)",
     responses=ERRORS,
 )
+@read_only
 async def list_case_hearings(access: CaseForView, session: DbSession) -> CaseHearings:
     hearings = await service.hearings_of(session, access.case.id)
     await cases.record_read(session, access.actor, access.case, "hearings")
@@ -84,6 +85,7 @@ async def schedule(body: HearingCreate, access: CaseForEdit, session: DbSession)
 @router.get(
     "/hearings/{hearing_id}", response_model=HearingRead, summary="One hearing", responses=ERRORS
 )
+@read_only
 async def get_hearing(access: HearingForView, session: DbSession) -> HearingRead:
     await cases.record_read(session, access.case.actor, access.case.case, "hearing")
     return hearing_read(
@@ -184,6 +186,7 @@ async def save_preparation(
     responses=ERRORS,
     summary="Hearings between two dates: the user's own cases (mine=true) or all they see",
 )
+@read_only
 async def list_hearings(
     session: DbSession,
     principal: CurrentUser,
