@@ -1036,13 +1036,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--routes",
         choices=("api", "pages"),
-        default="api",
-        help="measure the app's JSON API or its HTML pages (default api)",
+        default="pages",
+        help="measure the app's HTML pages (the issue's 'case list' and 'case detail page', "
+        "which the baseline also renders as HTML) or its JSON API (default pages)",
     )
     parser.add_argument(
         "--tcp-nodelay",
-        action="store_true",
-        help="serve both with TCP_NODELAY forced on (bench/nodelay: uvicorn --workers N loses it)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="serve both with TCP_NODELAY forced on (bench/nodelay), as the app's own `serve` "
+        "does; --no-tcp-nodelay leaves the baseline's uvicorn without it, which caps it at "
+        "one response per 40 ms per connection (default on)",
     )
     parser.add_argument("--app-port", type=int, default=8100)
     parser.add_argument("--baseline-port", type=int, default=8101)
@@ -1086,7 +1090,8 @@ def main(argv: list[str] | None = None) -> int:
         "verdicts": [asdict(v) for v in judge(runs, scenarios, args.concurrency)],
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = "bench-nodelay" if args.tcp_nodelay else "bench"
+    stem = "bench" + ("-api" if args.routes == "api" else "")
+    stem += "" if args.tcp_nodelay else "-as-served"
     _write(args.out / f"{stem}.json", json.dumps(report, indent=2) + "\n")
     table = markdown(report)
     _write(args.out / f"{stem}.md", table)

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     # The custody log's name in its signed checkpoints (C2SP origin line): unique per deployment.
     custody_log_origin: str = "tafteesh.local/custody-log"
     checkpoint_interval_minutes: float = Field(default=15, gt=0)
+    # Database connections per worker. A request holds one from its first query to its response,
+    # so the pool should cover the requests a worker has in flight: below that, the overflow
+    # connections are closed and reopened all the time, and each new one costs PostgreSQL a
+    # process and both sides their caches (measured in bench/README.md). Workers x (pool +
+    # overflow) must stay under PostgreSQL's max_connections.
+    db_pool_size: int = Field(default=32, ge=1)
+    db_max_overflow: int = Field(default=8, ge=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     templates_dir: Path = PROJECT_ROOT / "templates"

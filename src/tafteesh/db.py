@@ -68,8 +68,7 @@ def async_url(url: str | URL) -> URL:
 
 
 def create_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
-    # Sized for ~32 requests in flight per worker at 64 connections over 2 workers (bench/).
-    options: dict[str, object] = {"pool_pre_ping": False, "pool_size": 20, "max_overflow": 10}
+    options: dict[str, object] = {"pool_pre_ping": False}
     options.update(kwargs)
     return create_async_engine(async_url(url), **options)
 
