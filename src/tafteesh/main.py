@@ -18,6 +18,7 @@ from tafteesh.auth import routes as auth_routes
 from tafteesh.auth.dependencies import csrf_protect
 from tafteesh.cases import pages as case_pages
 from tafteesh.cases import people_pages as case_people_pages
+from tafteesh.cases import people_routes as case_people_routes
 from tafteesh.cases import routes as case_routes
 from tafteesh.cases.identity import IdentityCipher, load_identity_key
 from tafteesh.compensation import pages as compensation_pages
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_routes.router,
         audit_routes.router,
         case_routes.router,
+        case_people_routes.router,
         hearing_routes.router,
         hearing_routes.feed_router,
         compensation_routes.router,

@@ -114,6 +114,14 @@ ROUTES = (
         200,
     ),
     Route(
+        "withdraw leader consent",
+        EDIT,
+        "POST",
+        lambda w: f"{_case(w)}/survivors/{w.survivor_id}/leader-consent/withdraw",
+        lambda w: {"version": w.state["survivor_version"]},
+        200,
+    ),
+    Route(
         "change stage",
         STAGE,
         "POST",

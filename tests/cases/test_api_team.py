@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
 from tafteesh.auth.roles import Role
 from tests.cases.conftest import (
     CASES,
+    Actor,
     AddSurvivor,
     AssignToTeam,
     MakeActor,
@@ -102,3 +104,53 @@ async def test_removal_and_rejoining(
     await assign_to_team(admin, case, colleague)
     back = await client.get(f"{CASES}/{case['id']}", headers=colleague.headers)
     assert back.status_code == 200
+
+
+async def test_withdrawn_consent_takes_survivor_leaders_off_the_case_at_once(
+    client: httpx.AsyncClient,
+    make_actor: MakeActor,
+    make_case: MakeCase,
+    add_survivor: AddSurvivor,
+    assign_to_team: AssignToTeam,
+) -> None:
+    lawyer = await make_actor(Role.LAWYER)
+    lead = await make_actor(Role.CONSORTIUM_LEAD)
+    leader = await make_actor(Role.SURVIVOR_LEADER, display_name="Shabnam Leader")
+    case = await make_case(lawyer)
+    first = await add_survivor(lawyer, case, consent=True, pseudonym="Mitali")
+    second = await add_survivor(lawyer, case, consent=True, pseudonym="Tara")
+    survivors = f"{CASES}/{case['id']}/survivors"
+
+    async def withdraw(survivor: dict[str, Any], who: Actor = lawyer) -> httpx.Response:
+        return await client.post(
+            f"{survivors}/{survivor['id']}/leader-consent/withdraw",
+            json={"version": survivor["version"]},
+            headers=who.headers,
+        )
+
+    await assign_to_team(lead, case, leader)
+    case_url = f"{CASES}/{case['id']}"
+    assert (await client.get(case_url, headers=leader.headers)).status_code == 200
+
+    assert (await withdraw(first, who=leader)).status_code == 403  # not an editor of the case
+    stale = await withdraw({**first, "version": first["version"] + 5})
+    assert stale.status_code == 409
+
+    # Tara still consents: the leader stays.
+    taken_back = await withdraw(first)
+    assert taken_back.status_code == 200
+    assert taken_back.json()["leader_consent_on"] is None
+    assert (await client.get(case_url, headers=leader.headers)).status_code == 200
+    again = await withdraw(taken_back.json())
+    assert again.status_code == 409
+    assert again.json()["message"] == "No consent to a survivor leader is recorded for Mitali."
+
+    # Nobody consents any more: the leader leaves the team and the case is closed to her.
+    assert (await withdraw(second)).status_code == 200
+    assert (await client.get(case_url, headers=leader.headers)).status_code == 404
+    team = await client.get(f"{case_url}/team", headers=lawyer.headers)
+    assert [m["team_role"] for m in team.json()] == ["lawyer"]
+    timeline = await client.get(f"{case_url}/timeline", headers=lawyer.headers)
+    kinds = [e["kind"] for e in timeline.json()["items"]]
+    assert kinds.count("survivor.leader_consent_withdrawn") == 2
+    assert "team.left" in kinds

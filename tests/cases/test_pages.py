@@ -245,3 +245,36 @@ async def test_stale_edit_shows_the_current_values(
     assert response.status_code == 409
     assert "changed by someone else" in response.text
     assert 'value="Smt. A. Roy"' in response.text  # the saved value is shown, not lost
+
+
+async def test_consent_is_recorded_and_withdrawn_from_the_people_tab(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    lawyer = await make_user(Role.LAWYER)
+    case = await _case_with_survivor(client, lawyer)
+    survivor = (
+        await client.get(
+            f"/api/v1/cases/{case['id']}/survivors", headers=await bearer_for(client, lawyer)
+        )
+    ).json()[0]
+    client.cookies.clear()
+    await browser_sign_in(client, lawyer)
+    base = f"/cases/{case['id']}/survivors/{survivor['id']}/consent"
+    token = await csrf_token(client)
+    recorded = await client.post(
+        base, data={"csrf_token": token, "version": "1", "leader_consent_on": "2024-09-01"}
+    )
+    assert recorded.status_code == 303
+    people = await client.get(f"/cases/{case['id']}/people")
+    assert "Agreed to a survivor leader's support on 01 Sep 2024" in people.text
+    assert "Withdraw her consent" in people.text
+    assert 'hx-confirm="Withdraw Sahana' in people.text  # asked before it is done
+
+    stale = await client.post(f"{base}/withdraw", data={"csrf_token": token, "version": "1"})
+    assert stale.status_code == 409
+    assert "Withdraw her consent" in stale.text  # the tab again, with the message beside it
+    withdrawn = await client.post(f"{base}/withdraw", data={"csrf_token": token, "version": "2"})
+    assert withdrawn.status_code == 303
+    people = await client.get(f"/cases/{case['id']}/people")
+    assert "Agreed to a survivor leader" not in people.text
+    assert "Record her consent" in people.text

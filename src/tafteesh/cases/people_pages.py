@@ -16,6 +16,7 @@ from tafteesh.cases.schemas import (
     AccusedCreate,
     AccusedStatusIn,
     LeaderConsentIn,
+    LeaderConsentWithdrawal,
     SurvivorCreate,
     TeamMemberIn,
 )
@@ -121,9 +122,36 @@ async def record_leader_consent(
         )
     except TafteeshError as error:
         return await _people_with_error(
-            request, session, access, case_id, cipher, error, "consent", {}
+            request, session, access, case_id, cipher, error, f"consent-{survivor_id}", {}
         )
     return redirect(request, _people(case_id), flash="Her consent was recorded.")
+
+
+@router.post("/cases/{case_id}/survivors/{survivor_id}/consent/withdraw")
+async def withdraw_leader_consent(
+    survivor_id: uuid.UUID,
+    request: Request,
+    access: CaseForEdit,
+    session: DbSession,
+    cipher: Cipher,
+) -> Response:
+    form = await request.form()
+    values = form_values(form, ("version",))
+    case_id = access.case.id
+    try:
+        survivor = await parties.get_survivor(session, access.case, survivor_id)
+        version = validate(LeaderConsentWithdrawal, values).version
+        left = await team.withdraw_leader_consent(
+            session, access.actor, access.case, survivor, version=version
+        )
+    except TafteeshError as error:
+        return await _people_with_error(
+            request, session, access, case_id, cipher, error, f"consent-{survivor_id}", {}
+        )
+    flash = "Her consent was withdrawn."
+    if left:
+        flash += " The survivor leader no longer has access to this case."
+    return redirect(request, _people(case_id), flash=flash)
 
 
 @router.post("/cases/{case_id}/accused")

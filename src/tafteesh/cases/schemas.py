@@ -235,6 +235,13 @@ class LeaderConsentIn(BaseModel):
     leader_consent_on: date
 
 
+class LeaderConsentWithdrawal(BaseModel):
+    """She takes back her consent; survivor leaders leave the team unless another survivor on
+    the case still consents."""
+
+    version: int = Field(ge=1)
+
+
 class SurvivorRead(BaseModel):
     id: uuid.UUID
     pseudonym: str

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from tafteesh.audit import service as audit
 from tafteesh.auth.models import Organisation, User
@@ -16,7 +17,7 @@ from tafteesh.auth.roles import Role
 from tafteesh.cases import timeline
 from tafteesh.cases.bookkeeping import touch
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
-from tafteesh.errors import Conflict, InvalidInput, NotFound
+from tafteesh.errors import Conflict, InvalidInput, NotFound, StaleVersion
 
 TEAM_ROLE_LABELS = {
     "lawyer": "lawyer",
@@ -162,3 +163,64 @@ async def remove(
         object_id=case.id,
         summary=str(user_id),
     )
+
+
+async def withdraw_leader_consent(
+    session: AsyncSession, actor: Principal, case: Case, survivor: Survivor, *, version: int
+) -> list[uuid.UUID]:
+    """She may take back her consent to a survivor leader's support at any time.
+
+    Consent is what lets a survivor leader onto the case (``assign``), so when no survivor on
+    the case still consents, every survivor leader leaves the team in the same transaction and
+    loses access at once. Returns the ids of the leaders who left.
+    """
+    if version != survivor.version:
+        raise StaleVersion(
+            "survivor record", {"pseudonym": survivor.pseudonym, "version": survivor.version}
+        )
+    if survivor.leader_consent_on is None:
+        raise Conflict(f"No consent to a survivor leader is recorded for {survivor.pseudonym}.")
+    survivor.leader_consent_on = None
+    survivor.leader_consent_recorded_by = actor.id
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion("survivor record", {"version": version}) from exc
+    await touch(session, case)
+    await timeline.record(
+        session,
+        actor,
+        case.id,
+        timeline.Entry(
+            timeline.EventKind.LEADER_CONSENT_WITHDRAWN,
+            f"Survivor {survivor.pseudonym}: consent to a survivor leader's support withdrawn",
+            "You withdrew your agreement to a survivor leader's support.",
+            {"survivor_id": str(survivor.id)},
+        ),
+    )
+    await audit.record(
+        session,
+        actor,
+        action="survivor.leader_consent_withdrawn",
+        object_type="survivor",
+        object_id=survivor.id,
+    )
+    still_consenting = await session.scalar(
+        select(Survivor.id).where(
+            Survivor.case_id == case.id, Survivor.leader_consent_on.is_not(None)
+        )
+    )
+    if still_consenting is not None:
+        return []
+    leaders = list(
+        await session.scalars(
+            select(CaseTeamMember.user_id).where(
+                CaseTeamMember.case_id == case.id,
+                CaseTeamMember.team_role == "survivor_leader",
+                CaseTeamMember.removed_at.is_(None),
+            )
+        )
+    )
+    for leader in leaders:
+        await remove(session, actor, case, user_id=leader)
+    return leaders

@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     SURVIVOR_ADDED = "survivor.added"
     SURVIVOR_UPDATED = "survivor.updated"
     LEADER_CONSENT = "survivor.leader_consent"
+    LEADER_CONSENT_WITHDRAWN = "survivor.leader_consent_withdrawn"
     ACCUSED_ADDED = "accused.added"
     ACCUSED_STATUS = "accused.status_changed"
     TEAM_JOINED = "team.joined"
