@@ -259,6 +259,33 @@ async def test_correcting_an_outcome_moves_the_next_hearing_instead_of_adding_on
     assert [(c["party"], c["count"]) for c in counts] == [("prosecution", 1)]
 
 
+async def test_an_adjourned_examination_keeps_its_witness_for_the_next_date(
+    make_team: MakeTeam, schedule: Schedule, record_outcome: RecordOutcome
+) -> None:
+    team = await make_team()
+    hearing = await schedule(
+        team.lawyer, team.case, -2, purpose="prosecution_evidence", witness_number=3
+    )
+    adjourned = await record_outcome(
+        team.lawyer,
+        hearing,
+        outcome="adjourned",
+        adjournment_reason="prosecution_witness_absent",
+        next_date=iso(14),
+    )
+    assert adjourned.status_code == 200, adjourned.text
+    assert adjourned.json()["next_hearing"]["purpose"] == "prosecution_evidence"
+    assert adjourned.json()["next_hearing"]["witness_number"] == 3
+
+    # Corrected: PW-3 did depose after all; who comes next is not known yet.
+    corrected = await record_outcome(
+        team.lawyer, adjourned.json()["hearing"], outcome="evidence_recorded", next_date=iso(21)
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["next_hearing"]["id"] == adjourned.json()["next_hearing"]["id"]
+    assert corrected.json()["next_hearing"]["witness_number"] is None
+
+
 async def test_the_accepted_stage_change_is_saved_with_the_outcome(
     client: httpx.AsyncClient,
     make_team: MakeTeam,

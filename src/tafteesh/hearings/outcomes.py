@@ -186,6 +186,7 @@ async def _ensure_next_hearing(
             following.hearing_date = data.next_date
             if data.next_purpose:
                 following.purpose = data.next_purpose.value
+            following.witness_number = _next_witness(hearing, data)
             await session.flush()
             return following
     existing = await session.scalar(
@@ -203,6 +204,7 @@ async def _ensure_next_hearing(
             data=HearingCreate(
                 hearing_date=data.next_date,
                 purpose=data.next_purpose or Purpose(hearing.purpose),
+                witness_number=_next_witness(hearing, data),
                 court_establishment=hearing.court_establishment,
                 court_number=hearing.court_number,
                 judge=hearing.judge,
@@ -211,6 +213,15 @@ async def _ensure_next_hearing(
     hearing.next_hearing_id = existing.id
     await session.flush()
     return existing
+
+
+def _next_witness(hearing: Hearing, data: OutcomeIn) -> int | None:
+    """An examination that did not go ahead continues with the same witness on the next date;
+    after a witness has deposed, who comes next is not known yet."""
+    same_purpose = data.next_purpose is None or data.next_purpose.value == hearing.purpose
+    if same_purpose and data.outcome in (Outcome.ADJOURNED, Outcome.NOT_TAKEN_UP):
+        return hearing.witness_number
+    return None
 
 
 def _outcome_entry(
