@@ -32,6 +32,8 @@ from tafteesh.demo import ACCOUNTS, seed_demo
         ["evidence", "checkpoint"],
         ["evidence", "verify"],
         ["bench-data"],
+        ["cases"],
+        ["cases", "refresh-clocks"],
     ],
 )
 def test_help_everywhere(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,6 +142,34 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cases_refresh_clocks(args: argparse.Namespace) -> int:
+    from tafteesh.cases.clock_service import refresh_all_next_due
+    from tafteesh.cases.identity import IdentityCipher, load_identity_key
+    from tafteesh.india import today_in_india
+
+    settings = get_settings()
+    urls = _urls()
+    cipher = IdentityCipher(load_identity_key(settings.data_dir, settings.identity_key))
+
+    async def run() -> tuple[int, int]:
+        engine = create_engine(urls.app, pool_size=1, max_overflow=0)
+        try:
+            return await refresh_all_next_due(
+                create_sessionmaker(engine),
+                cipher=cipher,
+                today=today_in_india(),
+                progress=lambda seen, changed: print(
+                    f"  {seen:,} cases checked, {changed:,} changed", flush=True
+                ),
+            )
+        finally:
+            await engine.dispose()
+
+    seen, changed = asyncio.run(run())
+    print(f"Next due dates recomputed for {seen:,} cases; {changed:,} changed.")
+    return 0
+
+
 def _evidence_tools() -> tuple[Any, Any]:
     from tafteesh.evidence.signing import load_signer
     from tafteesh.evidence.storage import LocalBlobStore
@@ -273,6 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="seed the demo consortium (idempotent)")
     demo.set_defaults(func=cmd_demo)
+
+    cases = commands.add_parser("cases", help="case maintenance")
+    case_commands = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
+    refresh = case_commands.add_parser(
+        "refresh-clocks",
+        help="recompute every case's next statutory due date (run after the clock rules change)",
+    )
+    refresh.set_defaults(func=cmd_cases_refresh_clocks)
 
     evidence = commands.add_parser("evidence", help="the evidence custody log")
     evidence_commands = evidence.add_subparsers(

@@ -3,12 +3,18 @@ which must agree with them."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tafteesh.auth.roles import Role
+from tafteesh.cases.clock_service import refresh_all_next_due
+from tafteesh.cases.models import Case
 from tests.cases.conftest import CASES, Actor, AddAccused, MakeActor, MakeCase, days_ago
 
 
@@ -150,3 +156,34 @@ async def test_overdue_filter_agrees_with_the_clocks(
     await check(set())
     (late,) = default_bail(await clocks(client, lawyer, cases["OVD-REMANDED"])).values()
     assert (late["status"], late["met_late"]) == ("met", True)
+
+
+async def test_refreshing_every_case_repairs_stored_due_dates_after_a_rule_change(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    make_actor: MakeActor,
+    make_case: MakeCase,
+) -> None:
+    lawyer = await make_actor(Role.LAWYER)
+    untold = await make_case(lawyer, reference="RFR-UNTOLD", **fir_days_ago(200))
+    quiet = await make_case(lawyer, reference="RFR-QUIET", old_codes=True)
+    due = {c["reference"]: c["next_clock_due_on"] for c in (untold, quiet)}
+    assert due["RFR-UNTOLD"] is not None
+    # As if stored under older rules: one date wrong, one missing.
+    for case, wrong in ((untold, None), (quiet, date(2030, 1, 1))):
+        await session.execute(
+            update(Case).where(Case.id == uuid.UUID(case["id"])).values(next_clock_due_on=wrong)
+        )
+    await session.commit()
+
+    seen, changed = await refresh_all_next_due(
+        sessionmaker, cipher=app.state.identity_cipher, today=date.today(), batch=1
+    )
+
+    assert seen >= 2
+    assert changed >= 2
+    for case in (untold, quiet):
+        stored = await client.get(f"{CASES}/{case['id']}", headers=lawyer.headers)
+        assert stored.json()["next_clock_due_on"] == due[case["reference"]]

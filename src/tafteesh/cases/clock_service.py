@@ -7,13 +7,15 @@ stage history, each accused's first remand and whether a survivor is a minor.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tafteesh.audit import service as audit
 from tafteesh.cases.catalogue import Act, load_catalogue
 from tafteesh.cases.clocks import CaseFacts, ClockAnchor, ClockState, ClockStatus, compute_clocks
 from tafteesh.cases.identity import IdentityCipher
@@ -130,3 +132,46 @@ async def refresh_next_due(
             .execution_options(synchronize_session=False)
         )
         set_committed_value(case, "next_clock_due_on", due)
+
+
+async def refresh_all_next_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    cipher: IdentityCipher,
+    today: date,
+    batch: int = 200,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Recompute every case's stored next due date; returns (cases seen, cases changed).
+
+    The stored date is a summary of the clock rules as they were when the case last changed.
+    When the rules change (a new provision, a corrected period), run this once after the
+    upgrade (``tafteesh cases refresh-clocks``) so the "overdue" filter agrees with the clocks
+    pages again. One transaction per batch, so a long run holds no lock for long and can be
+    stopped and run again.
+    """
+    seen = changed = 0
+    after: uuid.UUID | None = None
+    while True:
+        async with sessionmaker() as session, session.begin():
+            query = select(Case).order_by(Case.id).limit(batch)
+            if after is not None:
+                query = query.where(Case.id > after)
+            cases = list(await session.scalars(query))
+            for case in cases:
+                before = case.next_clock_due_on
+                await refresh_next_due(session, case, cipher=cipher, today=today)
+                changed += case.next_clock_due_on != before
+            seen += len(cases)
+            if cases:
+                await audit.record(
+                    session,
+                    None,
+                    action="cases.refresh_clocks",
+                    summary=f"{len(cases)} cases up to {cases[-1].id}",
+                )
+        if progress is not None:
+            progress(seen, changed)
+        if len(cases) < batch:
+            return seen, changed
+        after = cases[-1].id
