@@ -75,7 +75,7 @@ WHERE c.id = $1
 """
 CHARGES = "SELECT act, section FROM case_charges WHERE case_id = $1 ORDER BY id"
 # tafteesh.hearings.cause_list.hearings_between(mine=True) for a team member, as SQLAlchemy sends
-# it: the visibility test on the case and the "my cases" test on the hearing's case.
+# it: the visibility test on the case, which for a team member is also the "my cases" test.
 MY_HEARINGS = """
 SELECT h.id, h.case_id, c.reference AS case_reference, h.hearing_date, h.hearing_time, h.session,
        h.court_establishment, h.court_number, h.purpose, h.status, h.outcome, h.next_date,
@@ -85,8 +85,6 @@ SELECT h.id, h.case_id, c.reference AS case_reference, h.hearing_date, h.hearing
 FROM hearings h JOIN cases c ON c.id = h.case_id
 WHERE EXISTS (SELECT t.id FROM case_team_members t
               WHERE t.case_id = c.id AND t.user_id = $1 AND t.removed_at IS NULL)
-  AND EXISTS (SELECT t.id FROM case_team_members t
-              WHERE t.case_id = h.case_id AND t.user_id = $1 AND t.removed_at IS NULL)
   AND h.status != 'cancelled' AND h.hearing_date >= $2 AND h.hearing_date <= $3
 ORDER BY h.hearing_date, h.hearing_time NULLS LAST, c.reference
 LIMIT 500

@@ -59,7 +59,9 @@ def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
     query = (
         select(*columns).join(Case, Case.id == Hearing.case_id).where(visible_cases_condition(kind))
     )
-    if mine:
+    if mine and kind is not Visibility.TEAM:
+        # For a team member the visibility test already is "on the case's team": asking again
+        # made PostgreSQL join her memberships twice.
         query = query.where(_on_team())
     return query.where(Hearing.status != HearingStatus.CANCELLED.value)
 
