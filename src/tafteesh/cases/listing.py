@@ -30,7 +30,12 @@ from tafteesh.audit import service as audit
 from tafteesh.auth.models import Organisation
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, Survivor
-from tafteesh.cases.policy import Visibility, visibility, visible_cases_condition
+from tafteesh.cases.policy import (
+    Visibility,
+    viewer_values,
+    visibility,
+    visible_cases_condition,
+)
 from tafteesh.cases.stages import Stage
 from tafteesh.errors import InvalidInput
 from tafteesh.india import today_in_india
@@ -184,9 +189,8 @@ async def list_cases(
 ) -> tuple[list[dict[str, Any]], CaseCursor | None]:
     """Cases the actor may see, most recently changed first, as plain rows (no ORM objects)."""
     today = today_in_india()
-    kind = visibility(actor)
     shape = _ListShape(
-        visibility=kind,
+        visibility=visibility(actor),
         stage=filters.stage is not None,
         district=bool(filters.district),
         court=bool(filters.court),
@@ -196,9 +200,7 @@ async def list_cases(
         cursor=cursor is not None,
         limit=limit,
     )
-    values = _filter_values(filters, today)
-    if kind is not Visibility.ALL:
-        values["viewer_id"] = actor.id
+    values = {**_filter_values(filters, today), **viewer_values(actor)}
     if cursor:
         values["cursor_updated_at"] = cursor.updated_at
         values["cursor_id"] = cursor.id

@@ -2,8 +2,8 @@
 
 Access to a case comes from being on its team or being the survivor on it. Administrators and
 consortium leads read every case but never a survivor's identity. The pure functions below decide
-for one case; ``visible_cases`` is the same rule as SQL, so lists never show a case its reader
-could not open.
+for one case; ``visible_cases_condition`` is the same rule as SQL, so lists never show a case its
+reader could not open.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def visibility(actor: Principal) -> Visibility:
 
 def visible_cases_condition(kind: Visibility) -> ColumnElement[bool]:
     """SQL condition on ``Case`` matching exactly the cases ``can_view_case`` allows, with the
-    reader's id as the bound parameter ``viewer_id``. Hot lists build their statement once per
-    shape around it and bind the reader on each request."""
+    reader's id as the bound parameter ``viewer_id`` (``viewer_values`` gives it). Hot lists build
+    their statement once per shape around it and bind the reader on each request."""
     if kind is Visibility.ALL:
         return true()
     if kind is Visibility.OWN_SURVIVOR:
@@ -109,9 +109,7 @@ def visible_cases_condition(kind: Visibility) -> ColumnElement[bool]:
     )
 
 
-def visible_cases(actor: Principal) -> ColumnElement[bool]:
-    """The same condition with this reader's id already bound."""
-    kind = visibility(actor)
-    if kind is Visibility.ALL:
-        return true()
-    return visible_cases_condition(kind).params(viewer_id=actor.id)
+def viewer_values(actor: Principal) -> dict[str, object]:
+    """The bound values ``visible_cases_condition`` (and any test on the reader's own cases)
+    needs; a statement that does not use them ignores them."""
+    return {"viewer_id": actor.id}

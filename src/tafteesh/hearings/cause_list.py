@@ -16,7 +16,7 @@ from tafteesh.audit import service as audit
 from tafteesh.auth.models import User
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
-from tafteesh.cases.policy import Visibility, visibility, visible_cases_condition
+from tafteesh.cases.policy import Visibility, viewer_values, visibility, visible_cases_condition
 from tafteesh.hearings.models import CalendarToken, Hearing
 from tafteesh.hearings.vocabulary import HearingStatus, Purpose
 
@@ -64,11 +64,6 @@ def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
         # made PostgreSQL join her memberships twice.
         query = query.where(_on_team())
     return query.where(Hearing.status != HearingStatus.CANCELLED.value)
-
-
-def _reader(actor: Principal, *, mine: bool) -> tuple[Visibility, dict[str, Any]]:
-    kind = visibility(actor)
-    return kind, ({"viewer_id": actor.id} if mine or kind is not Visibility.ALL else {})
 
 
 @lru_cache(maxsize=64)
@@ -123,9 +118,9 @@ async def hearings_between(
     mine: bool,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
-    kind, values = _reader(actor, mine=mine)
     rows = await session.execute(
-        _between_statement(kind, mine, limit), {**values, "start": start, "end": end}
+        _between_statement(visibility(actor), mine, limit),
+        {**viewer_values(actor), "start": start, "end": end},
     )
     await audit.record(session, actor, action="hearing.list", summary=f"{start}..{end}")
     return _as_dicts(rows)
@@ -142,8 +137,8 @@ async def cause_list(
     session: AsyncSession, actor: Principal, *, today: date, mine: bool
 ) -> CauseList:
     """Today, the next six days, and past hearings still waiting for their outcome."""
-    kind, values = _reader(actor, mine=mine)
-    upcoming_statement, waiting_statement = _cause_list_statements(kind, mine)
+    values = viewer_values(actor)
+    upcoming_statement, waiting_statement = _cause_list_statements(visibility(actor), mine)
     upcoming = await session.execute(
         upcoming_statement, {**values, "today": today, "week_end": today + timedelta(6)}
     )
@@ -238,7 +233,7 @@ async def calendar_feed_rows(
             Hearing.hearing_date <= today + timedelta(days=366),
         )
         .order_by(Hearing.hearing_date),
-        {"viewer_id": owner},
+        {"viewer_id": owner},  # the feed's owner is the viewer of _on_team
     )
     await audit.record(session, None, action="calendar.feed", object_type="user", object_id=owner)
     return [dict(row._mapping) for row in rows]
