@@ -24,6 +24,30 @@ class AuditActor(Protocol):
     def role(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit row to write alongside other rows (``cases.changes.record_change``)."""
+
+    action: str
+    object_type: str | None = None
+    object_id: object | None = None
+    summary: str = ""
+
+
+def row_values(actor: AuditActor | None, line: AuditLine) -> dict[str, str | uuid.UUID | None]:
+    """The columns of an audit row for ``line``, with the request it belongs to."""
+    return {
+        "actor_id": actor.id if actor else None,
+        "actor_role": actor.role if actor else None,
+        "action": line.action,
+        "object_type": line.object_type,
+        "object_id": str(line.object_id) if line.object_id is not None else None,
+        "request_id": current_request_id(),
+        "client_address": current_client_address(),
+        "summary": line.summary[:300],
+    }
+
+
 async def record(
     session: AsyncSession,
     actor: AuditActor | None,
@@ -37,17 +61,7 @@ async def record(
     # A Core INSERT built once, not an ORM object: it is on every request's path, and nothing
     # reads it back.
     await session.execute(
-        _INSERT,
-        {
-            "actor_id": actor.id if actor else None,
-            "actor_role": actor.role if actor else None,
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id) if object_id is not None else None,
-            "request_id": current_request_id(),
-            "client_address": current_client_address(),
-            "summary": summary[:300],
-        },
+        _INSERT, row_values(actor, AuditLine(action, object_type, object_id, summary))
     )
 
 

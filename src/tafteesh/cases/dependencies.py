@@ -58,7 +58,24 @@ async def case_access(
     access model is applied in one place.
     """
     found = await service.relation_to_case(session, actor, case_id)
-    if found is None or not policy.can_view_case(actor, found.relation):
+    return _access(actor, found) if found is not None else None
+
+
+async def case_part_access(
+    session: AsyncSession, actor: Principal, model: type[service.Part], part_id: uuid.UUID
+) -> tuple[service.Part, CaseAccess] | None:
+    """A hearing, evidence item or claim and the access to its case, read together; None when
+    the part is missing or its case is not ``actor``'s to see."""
+    found = await service.part_with_relation(session, actor, model, part_id)
+    if found is None:
+        return None
+    part, with_relation = found
+    access = _access(actor, with_relation)
+    return (part, access) if access is not None else None
+
+
+def _access(actor: Principal, found: service.CaseWithRelation) -> CaseAccess | None:
+    if not policy.can_view_case(actor, found.relation):
         return None
     return CaseAccess(
         case=found.case,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from functools import cache
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +36,7 @@ from tafteesh.cases.stages import (
     check_transition,
     default_regime,
 )
+from tafteesh.db import Base
 from tafteesh.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from tafteesh.india import today_in_india
 
@@ -86,6 +88,36 @@ async def relation_to_case(
         return None
     case, owner, role, is_own = row
     return CaseWithRelation(case, CaseRelation(team_role=role, is_own_survivor=bool(is_own)), owner)
+
+
+Part = TypeVar("Part", bound=Base)
+
+
+@cache
+def _part_with_case(model: type[Base]) -> Select[Any]:
+    """A hearing, evidence item or claim with its case and what the reader is to that case."""
+    columns = model.__table__.c
+    return (
+        select(model, Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
+        .join(Case, Case.id == columns.case_id)
+        .join(Organisation, Organisation.id == Case.owning_organisation_id)
+        .where(columns.id == bindparam("part_id"))
+    )
+
+
+async def part_with_relation(
+    session: AsyncSession, actor: Principal, model: type[Part], part_id: uuid.UUID
+) -> tuple[Part, CaseWithRelation] | None:
+    """A part of a case (``model`` has ``id`` and ``case_id``) with its case, in one round trip;
+    None when there is no such part. Whether the actor may see it is the caller's question."""
+    row = (
+        await session.execute(_part_with_case(model), {"part_id": part_id, "actor_id": actor.id})
+    ).one_or_none()
+    if row is None:
+        return None
+    part, case, owner, role, is_own = row
+    relation = CaseRelation(team_role=role, is_own_survivor=bool(is_own))
+    return part, CaseWithRelation(case, relation, owner)
 
 
 async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> list[StageChange]:

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from tafteesh.auth.dependencies import CurrentUser
-from tafteesh.cases.dependencies import CaseAccess, case_access
+from tafteesh.cases.dependencies import CaseAccess, case_part_access
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
 from tafteesh.evidence import policy, service
@@ -35,11 +35,10 @@ class ItemAccess:
 async def item_for_view(
     item_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> ItemAccess:
-    item = await service.get_item(session, item_id)
-    access = await case_access(session, principal, item.case_id) if item else None
-    if item is None or access is None or not policy.can_see_item(access, item.sensitivity):
+    found = await case_part_access(session, principal, EvidenceItem, item_id)
+    if found is None or not policy.can_see_item(found[1], found[0].sensitivity):
         raise service.not_found()
-    return ItemAccess(item, access)
+    return ItemAccess(*found)
 
 
 async def item_for_handling(

@@ -47,10 +47,6 @@ async def items_of(session: AsyncSession, access: CaseAccess) -> list[EvidenceIt
     return [item for item in items if policy.can_see_item(access, item.sensitivity)]
 
 
-async def get_item(session: AsyncSession, item_id: uuid.UUID) -> EvidenceItem | None:
-    return await session.get(EvidenceItem, item_id)
-
-
 async def files_of(session: AsyncSession, item_ids: list[uuid.UUID]) -> list[EvidenceFile]:
     if not item_ids:
         return []

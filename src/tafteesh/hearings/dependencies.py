@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from tafteesh.auth.dependencies import CurrentUser
-from tafteesh.cases.dependencies import CaseAccess, case_access
+from tafteesh.cases.dependencies import CaseAccess, case_part_access
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
 from tafteesh.hearings import service
@@ -26,11 +26,10 @@ class HearingAccess:
 async def hearing_for_view(
     hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
 ) -> HearingAccess:
-    hearing = await service.get_hearing(session, hearing_id)
-    access = await case_access(session, principal, hearing.case_id) if hearing else None
-    if hearing is None or access is None:
+    found = await case_part_access(session, principal, Hearing, hearing_id)
+    if found is None:
         raise service.not_found()
-    return HearingAccess(hearing, access)
+    return HearingAccess(*found)
 
 
 async def hearing_for_edit(

@@ -7,24 +7,39 @@ version is shown what the first one saved.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import service as cases
 from tafteesh.cases import timeline
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.stages import Stage, allowed_next
 from tafteesh.errors import Forbidden, InvalidInput, StaleVersion
 from tafteesh.hearings.models import Hearing
-from tafteesh.hearings.schemas import HearingCreate, OutcomeIn
-from tafteesh.hearings.service import hearing_snapshot, schedule_hearing
+from tafteesh.hearings.schemas import OutcomeIn
+from tafteesh.hearings.service import hearing_snapshot, scheduled_audit, scheduled_entry
+from tafteesh.hearings.views import HearingRow
 from tafteesh.hearings.vocabulary import (
     AdjournmentReason,
     HearingStatus,
@@ -78,10 +93,10 @@ def implied_stages(
 @dataclass(frozen=True)
 class RecordedOutcome:
     hearing: Hearing
-    next_hearing: Hearing | None
+    next_hearing: HearingRow | None
 
 
-def _validate_outcome(hearing: Hearing, data: OutcomeIn, today: date) -> None:
+def _validate_outcome(hearing: Hearing, case: Case, data: OutcomeIn, today: date) -> None:
     if hearing.hearing_date > today:
         raise InvalidInput(
             f"This hearing is on {hearing.hearing_date:%d %b %Y}; record its outcome on or after "
@@ -97,11 +112,76 @@ def _validate_outcome(hearing: Hearing, data: OutcomeIn, today: date) -> None:
             f"The next hearing date must be after {hearing.hearing_date:%d %b %Y}.",
             details={"fields": {"next_date": "not after this hearing"}},
         )
+    if data.next_date is not None and data.next_date < case.fir_date:
+        raise InvalidInput(
+            f"A hearing cannot be before the FIR ({case.fir_date:%d %b %Y}).",
+            details={"fields": {"next_date": "before the FIR"}},
+        )
     if data.next_date is None and data.outcome in (Outcome.ADJOURNED, Outcome.NOT_TAKEN_UP):
         raise InvalidInput(
             "Enter the next date the court gave.",
             details={"fields": {"next_date": "required when the hearing did not conclude"}},
         )
+
+
+# Recording an outcome is the app's most frequent write, so it is a handful of Core statements
+# built once, in the order that needs the fewest: the next hearing first, then this hearing
+# with its outcome and the link to the next one in a single guarded UPDATE, then the case's
+# timeline and audit rows in one statement (cases.changes).
+_HEARINGS = cast(Table, Hearing.__table__)
+_COLUMNS = tuple(_HEARINGS.c)
+_VERSION = _HEARINGS.c.version
+_SCHEDULED = HearingStatus.SCHEDULED.value
+
+
+def _typed(name: str) -> BindParameter[Any]:
+    return bindparam(name, type_=_HEARINGS.c[name].type)
+
+
+_NEXT_FIELDS = (
+    "id", "case_id", "hearing_date", "court_establishment", "court_number", "judge", "purpose",
+    "witness_number", "created_by",
+)  # fmt: skip
+# A new hearing on the next date, unless one is already scheduled then (which becomes the next).
+_SCHEDULE_NEXT = (
+    insert(_HEARINGS)
+    .from_select(
+        _NEXT_FIELDS,
+        select(*(_typed(name) for name in _NEXT_FIELDS)).where(
+            ~exists().where(
+                _HEARINGS.c.case_id == bindparam("case_id"),
+                _HEARINGS.c.hearing_date == bindparam("hearing_date"),
+                _HEARINGS.c.status == _SCHEDULED,
+            )
+        ),
+    )
+    .returning(*_COLUMNS)
+)
+_SCHEDULED_ON = select(*_COLUMNS).where(
+    _HEARINGS.c.case_id == bindparam("case_id"),
+    _HEARINGS.c.hearing_date == bindparam("hearing_date"),
+    _HEARINGS.c.status == _SCHEDULED,
+)
+# The next hearing an earlier save of this outcome made, while it has not happened yet.
+_FOLLOWING = update(_HEARINGS).where(
+    _HEARINGS.c.id == bindparam("following_id"), _HEARINGS.c.status == _SCHEDULED
+)
+_MOVE_FOLLOWING = _FOLLOWING.values(
+    hearing_date=bindparam("moved_to"),
+    purpose=func.coalesce(bindparam("moved_purpose", type_=String), _HEARINGS.c.purpose),
+    witness_number=bindparam("moved_witness", type_=Integer),
+    version=_VERSION + 1,
+).returning(*_COLUMNS)
+_CANCEL_FOLLOWING = _FOLLOWING.values(
+    status=HearingStatus.CANCELLED.value, version=_VERSION + 1
+).returning(_HEARINGS.c.id)
+# The outcome itself, only over the version the lawyer saw: a second writer changes nothing.
+_RECORD = (
+    update(_HEARINGS)
+    .where(_HEARINGS.c.id == bindparam("hearing_id"), _VERSION == bindparam("seen_version"))
+    .values(version=_VERSION + 1)
+    .returning(*_COLUMNS)
+)
 
 
 async def record_outcome(
@@ -120,38 +200,58 @@ async def record_outcome(
     if data.move_case_to is not None and not may_change_stage:
         # The stage is a legal fact the case's lawyers record (cases/policy.can_change_stage).
         raise Forbidden("Only this case's lawyers can change its stage.")
-    today = today_in_india()
-    _validate_outcome(hearing, data, today)
+    _validate_outcome(hearing, case, data, today_in_india())
     reason = data.adjournment_reason if data.outcome is Outcome.ADJOURNED else None
-    hearing.outcome = data.outcome.value
-    hearing.status = data.outcome.status.value
-    hearing.adjournment_reason = reason.value if reason else None
     sought_by = data.adjournment_sought_by or (reason.usual_party if reason else None)
-    hearing.adjournment_sought_by = sought_by.value if sought_by else None
-    if data.attendance is not None:
-        hearing.attendance = data.attendance.model_dump()
-    hearing.business_recorded = data.business_recorded or hearing.business_recorded
-    hearing.survivor_note = data.survivor_note or hearing.survivor_note
-    hearing.next_date = data.next_date
-    hearing.outcome_recorded_at = datetime.now(UTC)
-    hearing.outcome_recorded_by = actor.id
-    hearing.verified = True
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        await session.refresh(hearing)
-        raise StaleVersion("hearing", hearing_snapshot(hearing)) from exc
 
-    next_hearing = await _ensure_next_hearing(session, actor, case, hearing, data)
-    await timeline.record(session, actor, case.id, _outcome_entry(hearing, data, reason, sought_by))
-    await audit.record(
-        session,
-        actor,
-        action="hearing.outcome",
-        object_type="hearing",
-        object_id=hearing.id,
-        summary=f"{data.outcome.value}" + (f" ({reason.value})" if reason else ""),
-    )
+    next_hearing, scheduled = await _place_next_hearing(session, actor, case, hearing, data)
+    recorded = (
+        await session.execute(
+            _RECORD,
+            {
+                "hearing_id": hearing.id,
+                "seen_version": data.version,
+                "outcome": data.outcome.value,
+                "status": data.outcome.status.value,
+                "adjournment_reason": reason.value if reason else None,
+                "adjournment_sought_by": sought_by.value if sought_by else None,
+                "attendance": (
+                    data.attendance.model_dump()
+                    if data.attendance is not None
+                    else hearing.attendance
+                ),
+                "business_recorded": data.business_recorded or hearing.business_recorded,
+                "survivor_note": data.survivor_note or hearing.survivor_note,
+                "next_date": data.next_date,
+                "next_hearing_id": next_hearing.id if next_hearing else None,
+                "outcome_recorded_at": datetime.now(UTC),
+                "outcome_recorded_by": actor.id,
+                "verified": True,
+            },
+        )
+    ).one_or_none()
+    if recorded is None:
+        # Someone saved this hearing since it was read; what they saved is the conflict shown.
+        # The request rolls back, taking the next hearing placed above with it.
+        await session.refresh(hearing)
+        raise StaleVersion("hearing", hearing_snapshot(hearing))
+    for name, value in recorded._mapping.items():
+        set_committed_value(hearing, name, value)
+
+    events = [_outcome_entry(hearing, data, reason, sought_by)]
+    audit = [
+        AuditLine(
+            "hearing.outcome",
+            "hearing",
+            hearing.id,
+            data.outcome.value + (f" ({reason.value})" if reason else ""),
+        )
+    ]
+    if scheduled and next_hearing is not None:
+        purpose = Purpose(next_hearing.purpose)
+        events.insert(0, scheduled_entry(next_hearing.id, next_hearing.hearing_date, purpose))
+        audit.insert(0, scheduled_audit(case, next_hearing.id, next_hearing.hearing_date))
+    await record_change(session, actor, case, events=events, audit=audit)
     if data.move_case_to is not None:
         await cases.change_stage(
             session,
@@ -167,52 +267,51 @@ async def record_outcome(
     return RecordedOutcome(hearing=hearing, next_hearing=next_hearing)
 
 
-async def _ensure_next_hearing(
+async def _place_next_hearing(
     session: AsyncSession, actor: Principal, case: Case, hearing: Hearing, data: OutcomeIn
-) -> Hearing | None:
-    """The next date becomes a scheduled hearing, once: a corrected outcome moves it."""
+) -> tuple[HearingRow | None, bool]:
+    """The next date becomes a scheduled hearing, once: a corrected outcome moves the one it
+    made, or withdraws it when the correction has no next date. Returns the next hearing and
+    whether it was scheduled just now."""
+    following = hearing.next_hearing_id
     if data.next_date is None:
-        if hearing.next_hearing_id is not None:
-            # A corrected outcome without a next date withdraws the next hearing it had made.
-            following = await session.get(Hearing, hearing.next_hearing_id)
-            if following is not None and following.status == HearingStatus.SCHEDULED.value:
-                following.status = HearingStatus.CANCELLED.value
-            hearing.next_hearing_id = None
-            await session.flush()
-        return None
-    if hearing.next_hearing_id is not None:
-        following = await session.get(Hearing, hearing.next_hearing_id)
-        if following is not None and following.status == HearingStatus.SCHEDULED.value:
-            following.hearing_date = data.next_date
-            if data.next_purpose:
-                following.purpose = data.next_purpose.value
-            following.witness_number = _next_witness(hearing, data)
-            await session.flush()
-            return following
-    existing = await session.scalar(
-        select(Hearing).where(
-            Hearing.case_id == case.id,
-            Hearing.hearing_date == data.next_date,
-            Hearing.status == HearingStatus.SCHEDULED.value,
+        if following is not None:
+            await session.execute(_CANCEL_FOLLOWING, {"following_id": following})
+        return None, False
+    witness = _next_witness(hearing, data)
+    if following is not None:
+        moved = (
+            await session.execute(
+                _MOVE_FOLLOWING,
+                {
+                    "following_id": following,
+                    "moved_to": data.next_date,
+                    "moved_purpose": data.next_purpose.value if data.next_purpose else None,
+                    "moved_witness": witness,
+                },
+            )
+        ).one_or_none()
+        if moved is not None:
+            return moved, False
+    place = {"case_id": case.id, "hearing_date": data.next_date}
+    created = (
+        await session.execute(
+            _SCHEDULE_NEXT,
+            {
+                **place,
+                "id": uuid.uuid4(),
+                "court_establishment": hearing.court_establishment,
+                "court_number": hearing.court_number,
+                "judge": hearing.judge,
+                "purpose": (data.next_purpose or Purpose(hearing.purpose)).value,
+                "witness_number": witness,
+                "created_by": actor.id,
+            },
         )
-    )
-    if existing is None:
-        existing = await schedule_hearing(
-            session,
-            actor,
-            case,
-            data=HearingCreate(
-                hearing_date=data.next_date,
-                purpose=data.next_purpose or Purpose(hearing.purpose),
-                witness_number=_next_witness(hearing, data),
-                court_establishment=hearing.court_establishment,
-                court_number=hearing.court_number,
-                judge=hearing.judge,
-            ),
-        )
-    hearing.next_hearing_id = existing.id
-    await session.flush()
-    return existing
+    ).one_or_none()
+    if created is not None:
+        return created, True
+    return (await session.execute(_SCHEDULED_ON, place)).first(), False
 
 
 def _next_witness(hearing: Hearing, data: OutcomeIn) -> int | None:

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
 from tafteesh.cases.bookkeeping import touch
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case
 from tafteesh.errors import InvalidInput, NotFound, StaleVersion
 from tafteesh.hearings.models import DepositionPreparation, Hearing
@@ -110,6 +112,7 @@ async def schedule_hearing(
             details={"fields": {"hearing_date": "before the FIR"}},
         )
     hearing = Hearing(
+        id=uuid.uuid4(),  # named now: the timeline event and the audit row carry it
         case_id=case.id,
         hearing_date=data.hearing_date,
         hearing_time=data.hearing_time,
@@ -123,35 +126,34 @@ async def schedule_hearing(
         **_court_defaults(case, data),
     )
     session.add(hearing)
-    await session.flush()
-    await touch(session, case)
-    # An unconfirmed date from eCourts is not yet something to tell her.
-    upcoming = data.hearing_date >= today_in_india() and source == "recorded"
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.HEARING_SCHEDULED,
-            f"Hearing on {data.hearing_date:%d %b %Y}: {data.purpose.label}"
-            + (" (imported from eCourts)" if source == "imported" else ""),
-            _survivor_date_line(data.hearing_date, data.purpose) if upcoming else None,
-            {
-                "hearing_id": str(hearing.id),
-                "date": data.hearing_date.isoformat(),
-                "purpose": data.purpose.value,
-            },
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="hearing.create",
-        object_type="hearing",
-        object_id=hearing.id,
-        summary=f"case {case.reference} {data.hearing_date.isoformat()}",
+        case,
+        events=[scheduled_entry(hearing.id, data.hearing_date, data.purpose, source=source)],
+        audit=[scheduled_audit(case, hearing.id, data.hearing_date)],
     )
     return hearing
+
+
+def scheduled_entry(
+    hearing_id: uuid.UUID, day: date, purpose: Purpose, *, source: str = "recorded"
+) -> timeline.Entry:
+    # An unconfirmed date from eCourts is not yet something to tell her.
+    upcoming = day >= today_in_india() and source == "recorded"
+    return timeline.Entry(
+        timeline.EventKind.HEARING_SCHEDULED,
+        f"Hearing on {day:%d %b %Y}: {purpose.label}"
+        + (" (imported from eCourts)" if source == "imported" else ""),
+        _survivor_date_line(day, purpose) if upcoming else None,
+        {"hearing_id": str(hearing_id), "date": day.isoformat(), "purpose": purpose.value},
+    )
+
+
+def scheduled_audit(case: Case, hearing_id: uuid.UUID, day: date) -> AuditLine:
+    return AuditLine(
+        "hearing.create", "hearing", hearing_id, f"case {case.reference} {day.isoformat()}"
+    )
 
 
 async def update_hearing(

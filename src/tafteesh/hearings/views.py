@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
+
 from tafteesh.hearings.models import Hearing
 from tafteesh.hearings.schemas import Attendance, HearingRead
 from tafteesh.hearings.vocabulary import Purpose
 
+# A hearing as a row of its table, where a write returned it rather than the ORM loading it.
+HearingRow = Row[Any]
+
 
 def hearing_read(
-    hearing: Hearing, case_reference: str, *, survivor_view: bool = False
+    hearing: Hearing | HearingRow, case_reference: str, *, survivor_view: bool = False
 ) -> HearingRead:
     """The survivor's own view leaves out what the team recorded of the proceedings."""
     return HearingRead(
