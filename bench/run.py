@@ -42,6 +42,8 @@ from sqlalchemy.engine import URL
 
 from tafteesh import benchdata
 from tafteesh.embedded import (
+    DATABASE,
+    OWNER_ROLE,
     DatabaseUrls,
     provision_database,
     start_embedded_server,
@@ -624,7 +626,50 @@ async def _count_cases(urls: DatabaseUrls) -> tuple[int, int]:
         await conn.close()
 
 
-def _prepare(cases: int, env: dict[str, str], urls: DatabaseUrls) -> dict[str, Any]:
+PRISTINE = f"{DATABASE}_pristine"
+
+
+async def _restore_pristine(admin: URL) -> bool:
+    """Put back the data set as it was loaded, when a copy of it exists; True if it did.
+
+    Every run writes into its data set (an audit row per request, thousands of outcomes and
+    hearings, cases moved to the top of "recently changed"), so without this each run measures
+    a dearer database than the last, the baseline too. The copy is made once, after the load
+    (``_keep_pristine``), and restored before every run.
+    """
+    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PRISTINE):
+            return False
+        await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        await conn.execute(
+            f'CREATE DATABASE "{DATABASE}" TEMPLATE "{PRISTINE}" OWNER "{OWNER_ROLE}" '
+            "STRATEGY FILE_COPY"
+        )
+        return True
+    finally:
+        await conn.close()
+
+
+async def _keep_pristine(admin: URL) -> None:
+    """Copy the loaded data set aside for ``_restore_pristine``, once."""
+    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    try:
+        if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PRISTINE):
+            return
+        await conn.execute(
+            f'CREATE DATABASE "{PRISTINE}" TEMPLATE "{DATABASE}" OWNER "{OWNER_ROLE}" '
+            "STRATEGY FILE_COPY"
+        )
+        # Nobody connects to the copy: a template with sessions on it cannot be copied.
+        await conn.execute(f'ALTER DATABASE "{PRISTINE}" WITH ALLOW_CONNECTIONS false')
+    finally:
+        await conn.close()
+
+
+def _prepare(
+    cases: int, env: dict[str, str], urls: DatabaseUrls, *, restored: bool
+) -> dict[str, Any]:
     """Migrate, and load the data set unless it is already there; report what was done."""
     subprocess.run(
         [str(BIN / "tafteesh"), "db", "upgrade"],
@@ -639,6 +684,9 @@ def _prepare(cases: int, env: dict[str, str], urls: DatabaseUrls) -> dict[str, A
             f"{env['TAFTEESH_DATA_DIR']} was loaded before bench-data made hearings: "
             "delete that folder to rebuild it."
         )
+    if existing == cases and restored:
+        print(f"Restored the data set of {cases:,} cases as it was loaded ({PRISTINE}).")
+        return {"reused": True, "restored": True}
     if existing == cases:
         # Earlier runs left their writes behind (audit rows from every request, outcomes, the
         # cases they touched): without this, autovacuum catches up in the middle of the next run
@@ -767,6 +815,7 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
         stop_embedded_server(data_dir)  # a new max_connections needs a restart
         admin = start_embedded_server(data_dir)
     try:
+        restored = asyncio.run(_restore_pristine(admin))
         urls = asyncio.run(provision_database(admin))
         env = {
             **os.environ,
@@ -778,7 +827,8 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(BENCH / "nodelay"), os.environ.get("PYTHONPATH")) if p
             )
-        load = _prepare(cases, env, urls)
+        load = _prepare(cases, env, urls, restored=restored)
+        asyncio.run(_keep_pristine(admin))
         ctx, facts = asyncio.run(_fetch_context(urls, args.routes))
         postmaster = int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
         workers = ["--host", "127.0.0.1", "--workers", str(args.workers)]
@@ -990,6 +1040,8 @@ def markdown(report: dict[str, Any]) -> str:
                 f"Data set loaded by `tafteesh bench-data` in {load['load_seconds']} s "
                 f"(VACUUM ANALYZE {load['vacuum_seconds']} s).",
             ]
+        elif load.get("restored"):
+            lines += ["", "Data set restored as loaded, before this run (bench/README.md)."]
     lines += [
         "",
         "## Targets",
