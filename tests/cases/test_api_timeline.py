@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.audit import service as audit_service
 from tafteesh.audit.models import AuditEvent
 from tafteesh.auth.roles import Role
-from tafteesh.cases import timeline as timeline_module
+from tafteesh.cases import service as cases_service
 from tafteesh.cases.models import Case, TimelineEvent
 from tafteesh.errors import Conflict
 from tests.cases.conftest import (
@@ -178,7 +177,7 @@ async def test_refused_writes_leave_no_trace(
     assert (after["version"], after["updated_at"], after["judge"]) == (1, stamp, None)
 
 
-@pytest.mark.parametrize("failing", ["audit", "timeline"])
+@pytest.mark.parametrize("failing", ["before", "after"])
 async def test_change_timeline_and_audit_commit_together_or_not_at_all(
     client: httpx.AsyncClient,
     session: AsyncSession,
@@ -187,24 +186,18 @@ async def test_change_timeline_and_audit_commit_together_or_not_at_all(
     monkeypatch: pytest.MonkeyPatch,
     failing: str,
 ) -> None:
-    """If either record cannot be written, the stage change is not saved either."""
+    """If the timeline event and audit row cannot be written, or the request fails after they
+    were, the stage change is not saved either, and neither are they."""
     lawyer = await make_actor(Role.LAWYER)
     case = await make_case(lawyer)
-    real_audit, real_timeline = audit_service.record, timeline_module.record
+    real_record_change = cases_service.record_change
 
-    async def audit_fails(*args: Any, **kwargs: Any) -> None:
-        if kwargs.get("action") == "case.stage":
-            raise Conflict("audit log unavailable")
-        await real_audit(*args, **kwargs)
+    async def bookkeeping_fails(*args: Any, **kwargs: Any) -> None:
+        if failing == "after":
+            await real_record_change(*args, **kwargs)
+        raise Conflict("audit log unavailable")
 
-    async def timeline_fails(*args: Any, **kwargs: Any) -> None:
-        await real_timeline(*args, **kwargs)
-        raise Conflict("timeline unavailable")
-
-    if failing == "audit":
-        monkeypatch.setattr(audit_service, "record", audit_fails)
-    else:
-        monkeypatch.setattr(timeline_module, "record", timeline_fails)
+    monkeypatch.setattr(cases_service, "record_change", bookkeeping_fails)
     audits, events = await audit_count(session), await timeline_count(session, case["id"])
     response = await client.post(
         f"{CASES}/{case['id']}/stage",

@@ -1,34 +1,13 @@
-"""Small rules shared by the case services: marking a case changed, checking dates."""
+"""Small rules shared by the case services: checking dates."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
-
-from tafteesh.cases.models import Case
 from tafteesh.errors import InvalidInput
 from tafteesh.india import today_in_india
 
-__all__ = ["today_in_india", "touch"]  # today_in_india re-exported for older callers
-
-
-async def touch(session: AsyncSession, case: Case) -> None:
-    """Mark the case as changed (for "recently changed" lists) without bumping its version.
-
-    Adding an accused or a team member changes the case's parts, not its record: a colleague
-    editing the record at the same time must not be told it went stale.
-    """
-    now = datetime.now(UTC)
-    await session.execute(
-        update(Case)
-        .where(Case.id == case.id)
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    set_committed_value(case, "updated_at", now)
+__all__ = ["today_in_india"]  # re-exported for older callers
 
 
 def check_date_between(

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.models import User
 from tafteesh.auth.principal import Principal
 from tafteesh.auth.roles import Role
 from tafteesh.cases import timeline
-from tafteesh.cases.bookkeeping import check_date_between, touch
+from tafteesh.cases.bookkeeping import check_date_between
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.clock_service import refresh_next_due
 from tafteesh.cases.identity import IdentityCipher, SurvivorIdentity
 from tafteesh.cases.models import Accused, AccusedStatusChange, Case, Survivor
@@ -92,7 +93,6 @@ async def add_survivor(
         survivor.leader_consent_on = data.leader_consent_on
         survivor.leader_consent_recorded_by = actor.id
     session.add(survivor)
-    await touch(session, case)
     try:
         await session.flush()
     except IntegrityError as exc:
@@ -101,23 +101,25 @@ async def add_survivor(
             "choose another pseudonym.",
             details={"fields": {"pseudonym": "already used on this case"}},
         ) from exc
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.SURVIVOR_ADDED,
-            f"Survivor {survivor.pseudonym} added to the case",
-            params={"survivor_id": str(survivor.id), "pseudonym": survivor.pseudonym},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="survivor.create",
-        object_type="survivor",
-        object_id=survivor.id,
-        summary=f"case {case.reference}, pseudonym {survivor.pseudonym}",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.SURVIVOR_ADDED,
+                f"Survivor {survivor.pseudonym} added to the case",
+                params={"survivor_id": str(survivor.id), "pseudonym": survivor.pseudonym},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "survivor.create",
+                object_type="survivor",
+                object_id=survivor.id,
+                summary=f"case {case.reference}, pseudonym {survivor.pseudonym}",
+            )
+        ],
     )
     await refresh_next_due(session, case, cipher=cipher, today=today_in_india())
     return survivor
@@ -169,7 +171,6 @@ async def update_survivor(
         changed.append("leader consent")
     if not changed:
         return survivor
-    await touch(session, case)
     try:
         await session.flush()
     except StaleDataError as exc:
@@ -177,24 +178,30 @@ async def update_survivor(
     except IntegrityError as exc:
         raise Conflict("Another survivor on this case has this pseudonym.") from exc
     consent = "leader consent" in changed
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.LEADER_CONSENT if consent else timeline.EventKind.SURVIVOR_UPDATED,
-            f"Survivor {survivor.pseudonym}: {', '.join(changed)} updated",
-            "You agreed that a survivor leader may support you in your case." if consent else None,
-            {"survivor_id": str(survivor.id), "changed": changed},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="survivor.update",
-        object_type="survivor",
-        object_id=survivor.id,
-        summary=", ".join(changed),
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.LEADER_CONSENT
+                if consent
+                else timeline.EventKind.SURVIVOR_UPDATED,
+                f"Survivor {survivor.pseudonym}: {', '.join(changed)} updated",
+                "You agreed that a survivor leader may support you in your case."
+                if consent
+                else None,
+                {"survivor_id": str(survivor.id), "changed": changed},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "survivor.update",
+                object_type="survivor",
+                object_id=survivor.id,
+                summary=", ".join(changed),
+            )
+        ],
     )
     await refresh_next_due(session, case, cipher=cipher, today=today_in_india())
     return survivor
@@ -265,7 +272,6 @@ async def add_accused(
         bail_court=data.bail_court,
     )
     session.add(accused)
-    await touch(session, case)
     await session.flush()
     session.add(
         AccusedStatusChange(
@@ -277,23 +283,25 @@ async def add_accused(
             note="added to the case",
         )
     )
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.ACCUSED_ADDED,
-            f"Accused {accused.name} added ({ACCUSED_STATUS_LABELS[data.status].lower()})",
-            params={"accused_id": str(accused.id), "status": data.status},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="accused.create",
-        object_type="accused",
-        object_id=accused.id,
-        summary=f"case {case.reference}",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.ACCUSED_ADDED,
+                f"Accused {accused.name} added ({ACCUSED_STATUS_LABELS[data.status].lower()})",
+                params={"accused_id": str(accused.id), "status": data.status},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "accused.create",
+                object_type="accused",
+                object_id=accused.id,
+                summary=f"case {case.reference}",
+            )
+        ],
     )
     await refresh_next_due(session, case, cipher=cipher, today=today)
     return accused
@@ -353,7 +361,6 @@ async def change_accused_status(
         accused.first_remand_on = effective
     # The bail court describes the current bail only.
     accused.bail_court = (bail_court or case.court_establishment) if status == "on_bail" else None
-    await touch(session, case)
     try:
         await session.flush()
     except StaleDataError as exc:
@@ -368,25 +375,27 @@ async def change_accused_status(
             note=note,
         )
     )
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.ACCUSED_STATUS,
-            f"{accused.name}: {ACCUSED_STATUS_LABELS[previous]} → {ACCUSED_STATUS_LABELS[status]} "
-            f"(on {effective:%d %b %Y})",
-            f"An accused person in your case {timeline.ACCUSED_STATUS_FOR_SURVIVOR[status]}.",
-            {"accused_id": str(accused.id), "from": previous, "to": status},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="accused.status",
-        object_type="accused",
-        object_id=accused.id,
-        summary=f"{previous} -> {status}",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.ACCUSED_STATUS,
+                f"{accused.name}: {ACCUSED_STATUS_LABELS[previous]} → "
+                f"{ACCUSED_STATUS_LABELS[status]} (on {effective:%d %b %Y})",
+                f"An accused person in your case {timeline.ACCUSED_STATUS_FOR_SURVIVOR[status]}.",
+                {"accused_id": str(accused.id), "from": previous, "to": status},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "accused.status",
+                object_type="accused",
+                object_id=accused.id,
+                summary=f"{previous} -> {status}",
+            )
+        ],
     )
     await refresh_next_due(session, case, cipher=cipher, today=today)
     return accused

@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.models import Organisation
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
 from tafteesh.cases.bookkeeping import check_fir_year
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.charges import charges_of, replace_charges, resolve_charges
 from tafteesh.cases.clock_service import refresh_next_due
 from tafteesh.cases.errors import IllegalStageChange
@@ -219,24 +221,22 @@ async def open_case(
         )
     )
     await replace_charges(session, case.id, sections)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.CASE_OPENED,
-            f"Case {case.reference} opened at '{data.stage.label}'",
-            "Your case is now being tracked by your support team.",
-            {"reference": case.reference, "stage": data.stage.value},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="case.create",
-        object_type="case",
-        object_id=case.id,
-        summary=case.reference,
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.CASE_OPENED,
+                f"Case {case.reference} opened at '{data.stage.label}'",
+                "Your case is now being tracked by your support team.",
+                {"reference": case.reference, "stage": data.stage.value},
+            )
+        ],
+        audit=[
+            AuditLine("case.create", object_type="case", object_id=case.id, summary=case.reference)
+        ],
+        touch=False,  # the case's own record changed: updated_at is set with it
     )
     await refresh_next_due(session, case, cipher=cipher, today=today)
     return case
@@ -304,21 +304,19 @@ async def update_case(
             details={"fields": {"fir_date": "after the current stage began"}},
         )
     regime = Regime(case.regime)
+    events: list[timeline.Entry] = []
     if data.charges is not None:
         sections = resolve_charges(data.charges, regime)
         before = {(s.act.value, s.section) for s in await charges_of(session, case.id)}
         after = {(s.act.value, s.section) for s in sections}
         if before != after:
             await replace_charges(session, case.id, sections)
-            await timeline.record(
-                session,
-                actor,
-                case.id,
+            events.append(
                 timeline.Entry(
                     timeline.EventKind.CHARGES_CHANGED,
                     "Charges now: " + (", ".join(s.citation for s in sections) or "none"),
                     params={"charges": [s.citation for s in sections]},
-                ),
+                )
             )
             changed.append("charges")
     elif "regime" in changed:
@@ -340,23 +338,20 @@ async def update_case(
         raise Conflict("Another case already has this reference or CNR.") from exc
     fields = [c for c in changed if c != "charges"]
     if fields:
-        await timeline.record(
-            session,
-            actor,
-            case.id,
+        events.append(
             timeline.Entry(
                 timeline.EventKind.CASE_UPDATED,
                 "Case details changed: " + ", ".join(f.replace("_", " ") for f in fields),
                 params={"fields": fields},
-            ),
+            )
         )
-    await audit.record(
+    await record_change(
         session,
         actor,
-        action="case.update",
-        object_type="case",
-        object_id=case.id,
-        summary=", ".join(changed),
+        case,
+        events=events,
+        audit=[AuditLine("case.update", "case", case.id, ", ".join(changed))],
+        touch=False,  # updated_at was set with the record
     )
     await refresh_next_due(session, case, cipher=cipher, today=today_in_india())
     return case
@@ -420,25 +415,28 @@ async def change_stage(
             note=note,
         )
     )
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.STAGE_CHANGED,
-            f"Stage: {current.label} → {target.label} (on {effective:%d %b %Y})"
-            + (f". {note}" if note else ""),
-            timeline.STAGE_FOR_SURVIVOR[target],
-            {"from": current.value, "to": target.value, "effective_on": effective.isoformat()},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="case.stage",
-        object_type="case",
-        object_id=case.id,
-        summary=f"{current.value} -> {target.value}",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.STAGE_CHANGED,
+                f"Stage: {current.label} → {target.label} (on {effective:%d %b %Y})"
+                + (f". {note}" if note else ""),
+                timeline.STAGE_FOR_SURVIVOR[target],
+                {"from": current.value, "to": target.value, "effective_on": effective.isoformat()},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "case.stage",
+                object_type="case",
+                object_id=case.id,
+                summary=f"{current.value} -> {target.value}",
+            )
+        ],
+        touch=False,  # the case's own record changed: updated_at is set with it
     )
     await refresh_next_due(session, case, cipher=cipher, today=today)
     return case

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.models import Organisation, User
 from tafteesh.auth.principal import Principal
 from tafteesh.auth.roles import Role
 from tafteesh.cases import timeline
-from tafteesh.cases.bookkeeping import touch
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
 from tafteesh.errors import Conflict, InvalidInput, NotFound, StaleVersion
 
@@ -104,26 +104,27 @@ async def assign(
         CaseTeamMember(case_id=case.id, user_id=user_id, team_role=team_role, assigned_by=actor.id)
     )
     await session.flush()
-    await touch(session, case)
     role_label = TEAM_ROLE_LABELS[team_role]
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.TEAM_JOINED,
-            f"{user.display_name} joined the team as {role_label}",
-            f"{user.display_name} ({role_label}) is now part of your team.",
-            {"user_id": str(user_id), "team_role": team_role, "name": user.display_name},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="case.team_assign",
-        object_type="case",
-        object_id=case.id,
-        summary=f"{team_role} {user_id}",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.TEAM_JOINED,
+                f"{user.display_name} joined the team as {role_label}",
+                f"{user.display_name} ({role_label}) is now part of your team.",
+                {"user_id": str(user_id), "team_role": team_role, "name": user.display_name},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "case.team_assign",
+                object_type="case",
+                object_id=case.id,
+                summary=f"{team_role} {user_id}",
+            )
+        ],
     )
 
 
@@ -143,25 +144,23 @@ async def remove(
     membership.removed_at = datetime.now(UTC)
     membership.removed_by = actor.id
     await session.flush()
-    await touch(session, case)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.TEAM_LEFT,
-            f"{name} left the team",
-            f"{name} is no longer part of your team.",
-            {"user_id": str(user_id), "name": name},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="case.team_remove",
-        object_type="case",
-        object_id=case.id,
-        summary=str(user_id),
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.TEAM_LEFT,
+                f"{name} left the team",
+                f"{name} is no longer part of your team.",
+                {"user_id": str(user_id), "name": name},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "case.team_remove", object_type="case", object_id=case.id, summary=str(user_id)
+            )
+        ],
     )
 
 
@@ -186,24 +185,23 @@ async def withdraw_leader_consent(
         await session.flush()
     except StaleDataError as exc:
         raise StaleVersion("survivor record", {"version": version}) from exc
-    await touch(session, case)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.LEADER_CONSENT_WITHDRAWN,
-            f"Survivor {survivor.pseudonym}: consent to a survivor leader's support withdrawn",
-            "You withdrew your agreement to a survivor leader's support.",
-            {"survivor_id": str(survivor.id)},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="survivor.leader_consent_withdrawn",
-        object_type="survivor",
-        object_id=survivor.id,
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.LEADER_CONSENT_WITHDRAWN,
+                f"Survivor {survivor.pseudonym}: consent to a survivor leader's support withdrawn",
+                "You withdrew your agreement to a survivor leader's support.",
+                {"survivor_id": str(survivor.id)},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "survivor.leader_consent_withdrawn", object_type="survivor", object_id=survivor.id
+            )
+        ],
     )
     still_consenting = await session.scalar(
         select(Survivor.id).where(

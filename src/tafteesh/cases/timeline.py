@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import TimelineEvent
 from tafteesh.cases.stages import Stage
 
@@ -93,23 +92,6 @@ class Entry:
     summary: str
     survivor_summary: str | None = None
     params: dict[str, Any] | None = None
-
-
-async def record(
-    session: AsyncSession, actor: Principal | None, case_id: uuid.UUID, entry: Entry
-) -> None:
-    session.add(
-        TimelineEvent(
-            case_id=case_id,
-            actor_id=actor.id if actor else None,
-            kind=entry.kind.value,
-            survivor_visible=entry.survivor_summary is not None,
-            summary=entry.summary[:300],
-            survivor_summary=entry.survivor_summary[:300] if entry.survivor_summary else None,
-            params=entry.params or {},
-        )
-    )
-    await session.flush()
 
 
 async def page(

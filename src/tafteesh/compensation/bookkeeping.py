@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
-from tafteesh.cases.bookkeeping import touch
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case, Survivor
 from tafteesh.compensation import plain_language
 from tafteesh.compensation.clocks import (
@@ -148,26 +148,31 @@ async def log(
     others read it in their own summary. ``params`` names the survivor for a per-survivor view.
     """
     shared = survivor_line if survivor_line and await _sole_survivor(session, claim) else None
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            kind,
-            summary,
-            shared,
-            {"claim_id": str(claim.id), "survivor_id": str(claim.survivor_id), **(params or {})},
-        ),
+        case,
+        events=[
+            timeline.Entry(
+                kind,
+                summary,
+                shared,
+                {
+                    "claim_id": str(claim.id),
+                    "survivor_id": str(claim.survivor_id),
+                    **(params or {}),
+                },
+            )
+        ],
+        audit=[
+            AuditLine(
+                f"compensation.{action}",
+                object_type="compensation_claim",
+                object_id=claim.id,
+                summary=f"case {case.reference}: {claim.status}",
+            )
+        ],
     )
-    await audit.record(
-        session,
-        actor,
-        action=f"compensation.{action}",
-        object_type="compensation_claim",
-        object_id=claim.id,
-        summary=f"case {case.reference}: {claim.status}",
-    )
-    await touch(session, case)
 
 
 def team_label(claim: CompensationClaim, pseudonym: str) -> str:

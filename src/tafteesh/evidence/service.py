@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
-from tafteesh.cases.bookkeeping import touch
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.dependencies import CaseAccess
 from tafteesh.errors import Forbidden, InvalidInput, NotFound
 from tafteesh.evidence import policy
@@ -117,27 +117,28 @@ async def add_item(
     )
     session.add(item)
     await session.flush()
-    await touch(session, access.case)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        access.case.id,
-        timeline.Entry(
-            timeline.EventKind.EVIDENCE_ADDED,
-            f"Evidence recorded: {item.description[:120]}",
-            "A piece of evidence in your case was recorded."
-            if data.sensitivity == "survivor_visible"
-            else None,
-            {"item_id": str(item.id), "category": item.category},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="evidence.create",
-        object_type="evidence",
-        object_id=item.id,
-        summary=f"case {access.case.reference}",
+        access.case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.EVIDENCE_ADDED,
+                f"Evidence recorded: {item.description[:120]}",
+                "A piece of evidence in your case was recorded."
+                if data.sensitivity == "survivor_visible"
+                else None,
+                {"item_id": str(item.id), "category": item.category},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "evidence.create",
+                object_type="evidence",
+                object_id=item.id,
+                summary=f"case {access.case.reference}",
+            )
+        ],
     )
     return item
 
@@ -179,25 +180,26 @@ async def record_custody(
     if data.type is CustodyEventType.SEALED and data.seals:
         item.seal_number = ", ".join(data.seals)[:120]
     await session.flush()
-    await touch(session, access.case)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        access.case.id,
-        timeline.Entry(
-            timeline.EventKind.CUSTODY_RECORDED,
-            f"{data.type.label}: {item.description[:80]}"
-            + (f" → {data.to_party}" if data.to_party else ""),
-            params={"item_id": str(item.id), "seq": event.seq, "type": data.type.value},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="evidence.custody",
-        object_type="evidence",
-        object_id=item.id,
-        summary=f"seq {event.seq} {data.type.value}",
+        access.case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.CUSTODY_RECORDED,
+                f"{data.type.label}: {item.description[:80]}"
+                + (f" → {data.to_party}" if data.to_party else ""),
+                params={"item_id": str(item.id), "seq": event.seq, "type": data.type.value},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "evidence.custody",
+                object_type="evidence",
+                object_id=item.id,
+                summary=f"seq {event.seq} {data.type.value}",
+            )
+        ],
     )
     return event
 
@@ -243,25 +245,26 @@ async def attach_file(
             file_sha256=stored.sha256,
         ),
     )
-    await touch(session, access.case)
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        access.case.id,
-        timeline.Entry(
-            timeline.EventKind.CUSTODY_RECORDED,
-            f"File added to {item.description[:80]}: SHA-256 {stored.sha256[:16]}…"
-            + ("" if matches else " (differs from the collector's hash)"),
-            params={"item_id": str(item.id), "seq": event.seq, "sha256": stored.sha256},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="evidence.file_add",
-        object_type="evidence",
-        object_id=item.id,
-        summary=stored.sha256,
+        access.case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.CUSTODY_RECORDED,
+                f"File added to {item.description[:80]}: SHA-256 {stored.sha256[:16]}…"
+                + ("" if matches else " (differs from the collector's hash)"),
+                params={"item_id": str(item.id), "seq": event.seq, "sha256": stored.sha256},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "evidence.file_add",
+                object_type="evidence",
+                object_id=item.id,
+                summary=stored.sha256,
+            )
+        ],
     )
     return AddedFile(record, event)
 

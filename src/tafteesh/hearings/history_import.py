@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
+from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
+from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case
 from tafteesh.errors import Conflict, InvalidInput, StaleVersion
 from tafteesh.hearings.ecourts import HistoryRow
@@ -105,24 +107,26 @@ async def import_history(
         )
         created.append(last.next_date)
     await session.flush()
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.HEARINGS_IMPORTED,
-            f"eCourts history imported: {len(rows)} rows, {len(created)} hearings added, "
-            f"{len(flagged)} to confirm",
-            params={"rows": len(rows), "created": len(created), "flagged": len(flagged)},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="hearing.ecourts_import",
-        object_type="case",
-        object_id=case.id,
-        summary=f"{len(rows)} rows, {len(created)} created, {len(flagged)} flagged",
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.HEARINGS_IMPORTED,
+                f"eCourts history imported: {len(rows)} rows, {len(created)} hearings added, "
+                f"{len(flagged)} to confirm",
+                params={"rows": len(rows), "created": len(created), "flagged": len(flagged)},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "hearing.ecourts_import",
+                object_type="case",
+                object_id=case.id,
+                summary=f"{len(rows)} rows, {len(created)} created, {len(flagged)} flagged",
+            )
+        ],
     )
     return ImportReport(rows=len(rows), matched=matched, created=created, flagged=flagged)
 

@@ -18,7 +18,6 @@ from tafteesh.audit import service as audit
 from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import timeline
-from tafteesh.cases.bookkeeping import touch
 from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case
 from tafteesh.errors import InvalidInput, NotFound, StaleVersion
@@ -176,38 +175,39 @@ async def update_hearing(
         await session.flush()
     except StaleDataError as exc:
         raise StaleVersion("hearing", {"version": data.version}) from exc
-    await touch(session, case)
     cancelled = "status" in changed and hearing.status == HearingStatus.CANCELLED.value
     moved = "hearing_date" in changed
-    await timeline.record(
+    await record_change(
         session,
         actor,
-        case.id,
-        timeline.Entry(
-            timeline.EventKind.HEARING_CHANGED,
-            f"Hearing of {hearing.hearing_date:%d %b %Y} "
-            + (
-                "cancelled"
-                if cancelled
-                else "changed: " + ", ".join(c.replace("_", " ") for c in changed)
-            ),
-            (
-                f"The court date of {hearing.hearing_date:%d %b %Y} is cancelled."
-                if cancelled
-                else f"Your court date has moved to {hearing.hearing_date:%d %b %Y}."
-                if moved
-                else None
-            ),
-            {"hearing_id": str(hearing.id), "changed": changed},
-        ),
-    )
-    await audit.record(
-        session,
-        actor,
-        action="hearing.update",
-        object_type="hearing",
-        object_id=hearing.id,
-        summary=", ".join(changed),
+        case,
+        events=[
+            timeline.Entry(
+                timeline.EventKind.HEARING_CHANGED,
+                f"Hearing of {hearing.hearing_date:%d %b %Y} "
+                + (
+                    "cancelled"
+                    if cancelled
+                    else "changed: " + ", ".join(c.replace("_", " ") for c in changed)
+                ),
+                (
+                    f"The court date of {hearing.hearing_date:%d %b %Y} is cancelled."
+                    if cancelled
+                    else f"Your court date has moved to {hearing.hearing_date:%d %b %Y}."
+                    if moved
+                    else None
+                ),
+                {"hearing_id": str(hearing.id), "changed": changed},
+            )
+        ],
+        audit=[
+            AuditLine(
+                "hearing.update",
+                object_type="hearing",
+                object_id=hearing.id,
+                summary=", ".join(changed),
+            )
+        ],
     )
     return hearing
 
