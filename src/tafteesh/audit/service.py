@@ -6,15 +6,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, insert, select
+from sqlalchemy import CTE, ColumnElement, FromClause, Select, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit.models import AuditEvent
 from tafteesh.requestctx import current_client_address, current_request_id
 
-_INSERT = insert(cast(Table, AuditEvent.__table__))
+_TABLE = cast(Table, AuditEvent.__table__)
+_INSERT = insert(_TABLE)
+_COLUMNS = (
+    "actor_id", "actor_role", "action", "object_type", "object_id", "request_id",
+    "client_address", "summary",
+)  # fmt: skip
 
 
 class AuditActor(Protocol):
@@ -46,6 +51,30 @@ def row_values(actor: AuditActor | None, line: AuditLine) -> dict[str, str | uui
         "client_address": current_client_address(),
         "summary": line.summary[:300],
     }
+
+
+def read_audit(
+    summary: ColumnElement[str] | None = None, *, rows_from: FromClause | None = None
+) -> CTE:
+    """The audit row of a read, as a CTE to add to the read's own statement (``add_cte``).
+
+    PostgreSQL runs a data-modifying CTE whether or not the query reads from it, so a list and
+    its audit row cost one round trip, and neither is written without the other. The values are
+    bound by ``read_audit_values``; ``summary``, an SQL expression over ``rows_from`` (say, how
+    many rows the read returned), replaces the bound summary.
+    """
+    values: list[Any] = [bindparam(f"audit_{name}", type_=_TABLE.c[name].type) for name in _COLUMNS]
+    if summary is not None:
+        values[-1] = summary
+    source = select(*values)
+    if rows_from is not None:
+        source = source.select_from(rows_from)
+    return insert(_TABLE).from_select(_COLUMNS, source).cte("read_audit")
+
+
+def read_audit_values(actor: AuditActor | None, line: AuditLine) -> dict[str, Any]:
+    """The bound values of ``read_audit``'s row."""
+    return {f"audit_{name}": value for name, value in row_values(actor, line).items()}
 
 
 async def record(

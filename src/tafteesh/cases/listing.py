@@ -172,7 +172,15 @@ def _list_statement(shape: _ListShape) -> Select[*tuple[Any, ...]]:
                 ),
             )
         )
-    return query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(shape.limit + 1)
+    # The page is read through a CTE so that its audit row can say how many cases it showed.
+    listed = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(shape.limit + 1)
+    listed_cte = listed.cte("listed")
+    shown = func.concat(func.least(func.count(), shape.limit), " rows")
+    return (
+        select(listed_cte)
+        .order_by(listed_cte.c.updated_at.desc(), listed_cte.c.id.desc())
+        .add_cte(audit.read_audit(shown, rows_from=listed_cte))
+    )
 
 
 def _escape(text: str) -> str:
@@ -200,7 +208,11 @@ async def list_cases(
         cursor=cursor is not None,
         limit=limit,
     )
-    values = {**_filter_values(filters, today), **viewer_values(actor)}
+    values = {
+        **_filter_values(filters, today),
+        **viewer_values(actor),
+        **audit.read_audit_values(actor, audit.AuditLine("case.list")),
+    }
     if cursor:
         values["cursor_updated_at"] = cursor.updated_at
         values["cursor_id"] = cursor.id
@@ -214,5 +226,4 @@ async def list_cases(
         row["stage_label"] = row["stage"].label
         row["overdue"] = row["next_clock_due_on"] is not None and row["next_clock_due_on"] < today
         row["survivors"] = sorted(row["survivors"] or [])
-    await audit.record(session, actor, action="case.list", summary=f"{len(rows)} rows")
     return rows, next_cursor

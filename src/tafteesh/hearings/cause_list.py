@@ -73,6 +73,7 @@ def _between_statement(kind: Visibility, mine: bool, limit: int) -> Any:
         .where(Hearing.hearing_date >= bindparam("start"), Hearing.hearing_date <= bindparam("end"))
         .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
         .limit(limit)
+        .add_cte(audit.read_audit())
     )
 
 
@@ -86,6 +87,7 @@ def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[Any, Any]:
         )
         .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
         .limit(300)
+        .add_cte(audit.read_audit())
     )
     waiting = (
         base.where(
@@ -120,9 +122,15 @@ async def hearings_between(
 ) -> list[dict[str, Any]]:
     rows = await session.execute(
         _between_statement(visibility(actor), mine, limit),
-        {**viewer_values(actor), "start": start, "end": end},
+        {
+            **viewer_values(actor),
+            "start": start,
+            "end": end,
+            **audit.read_audit_values(
+                actor, audit.AuditLine("hearing.list", summary=f"{start}..{end}")
+            ),
+        },
     )
-    await audit.record(session, actor, action="hearing.list", summary=f"{start}..{end}")
     return _as_dicts(rows)
 
 
@@ -140,13 +148,20 @@ async def cause_list(
     values = viewer_values(actor)
     upcoming_statement, waiting_statement = _cause_list_statements(visibility(actor), mine)
     upcoming = await session.execute(
-        upcoming_statement, {**values, "today": today, "week_end": today + timedelta(6)}
+        upcoming_statement,
+        {
+            **values,
+            "today": today,
+            "week_end": today + timedelta(6),
+            **audit.read_audit_values(
+                actor, audit.AuditLine("hearing.cause_list", summary=today.isoformat())
+            ),
+        },
     )
     waiting = await session.execute(waiting_statement, {**values, "today": today})
     result = CauseList(awaiting_outcome=_as_dicts(waiting))
     for row in _as_dicts(upcoming):
         (result.today if row["hearing_date"] == today else result.this_week).append(row)
-    await audit.record(session, actor, action="hearing.cause_list", summary=today.isoformat())
     return result
 
 
