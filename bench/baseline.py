@@ -65,7 +65,7 @@ WHERE c.stage = $1 AND lower(c.fir_district) = $2
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT $3
 """
-# tafteesh.cases.service.relation_to_case (with the organisation's name joined in) and charges_of.
+# tafteesh.cases.relation.relation_to_case (with the organisation's name joined in) and charges_of.
 CASE = """
 SELECT c.*, o.name AS owning_organisation,
        (SELECT t.team_role FROM case_team_members t

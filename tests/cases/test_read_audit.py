@@ -54,3 +54,31 @@ async def test_hearing_lists_are_audited_with_the_days_they_cover(
     assert listed.summary == f"{today.isoformat()}..{(today + timedelta(days=6)).isoformat()}"
     (cause_list,) = await _rows(session, "hearing.cause_list", page.headers["X-Request-ID"])
     assert cause_list.actor_id == lawyer.user.id
+
+
+async def test_reading_a_case_is_audited_by_the_statement_that_reads_its_charges(
+    client: httpx.AsyncClient, session: AsyncSession, make_actor: MakeActor, make_case: MakeCase
+) -> None:
+    lawyer = await make_actor(Role.LAWYER)
+    outsider = await make_actor(Role.LAWYER)
+    case = await make_case(lawyer)
+
+    api = await client.get(f"{CASES}/{case['id']}", headers=lawyer.headers)
+    page = await client.get(f"/cases/{case['id']}", headers=lawyer.headers)
+    timeline_tab = await client.get(f"/cases/{case['id']}/timeline", headers=lawyer.headers)
+    refused = await client.get(f"{CASES}/{case['id']}", headers=outsider.headers)
+
+    assert [r.status_code for r in (api, page, timeline_tab, refused)] == [200, 200, 200, 404]
+    for response, action in (
+        (api, "case.view"),
+        (page, "case.page_overview"),
+        (timeline_tab, "case.page_timeline"),
+    ):
+        (row,) = await _rows(session, action, response.headers["X-Request-ID"])
+        assert (row.object_type, row.object_id, row.summary) == (
+            "case",
+            case["id"],
+            case["reference"],
+        )
+        assert row.actor_id == lawyer.user.id
+    assert await _rows(session, "case.view", refused.headers["X-Request-ID"]) == []

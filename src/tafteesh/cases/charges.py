@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tafteesh.audit import service as audit
 from tafteesh.cases.catalogue import Act, Section, UnknownSectionError, load_catalogue
 from tafteesh.cases.errors import UnknownCharge
 from tafteesh.cases.models import CaseCharge
@@ -23,9 +24,21 @@ _CHARGES_OF = (
 )
 
 
-async def charges_of(session: AsyncSession, case_id: uuid.UUID) -> list[Section]:
+# The same, writing the audit row of the read that shows them: a case page reads its charges
+# on every tab, and its audit row then costs no round trip of its own.
+_CHARGES_OF_AUDITED = _CHARGES_OF.add_cte(audit.read_audit())
+
+
+async def charges_of(
+    session: AsyncSession, case_id: uuid.UUID, *, read_audit: dict[str, Any] | None = None
+) -> list[Section]:
+    """The case's charges; with ``read_audit`` (``audit.read_audit_values``), the statement also
+    writes that audit row."""
     catalogue = load_catalogue()
-    rows = await session.execute(_CHARGES_OF, {"case_id": case_id})
+    if read_audit is None:
+        rows = await session.execute(_CHARGES_OF, {"case_id": case_id})
+    else:
+        rows = await session.execute(_CHARGES_OF_AUDITED, {"case_id": case_id, **read_audit})
     return [catalogue.get(Act(act), section) for act, section in rows]
 
 

@@ -17,6 +17,7 @@ from tafteesh.cases import policy, service
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.policy import CaseRelation
+from tafteesh.cases.relation import CaseWithRelation, Part, part_with_relation, relation_to_case
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
 
@@ -57,16 +58,16 @@ async def case_access(
     Every case-scoped object (hearing, evidence item, claim) is reached through this, so the
     access model is applied in one place.
     """
-    found = await service.relation_to_case(session, actor, case_id)
+    found = await relation_to_case(session, actor, case_id)
     return _access(actor, found) if found is not None else None
 
 
 async def case_part_access(
-    session: AsyncSession, actor: Principal, model: type[service.Part], part_id: uuid.UUID
-) -> tuple[service.Part, CaseAccess] | None:
+    session: AsyncSession, actor: Principal, model: type[Part], part_id: uuid.UUID
+) -> tuple[Part, CaseAccess] | None:
     """A hearing, evidence item or claim and the access to its case, read together; None when
     the part is missing or its case is not ``actor``'s to see."""
-    found = await service.part_with_relation(session, actor, model, part_id)
+    found = await part_with_relation(session, actor, model, part_id)
     if found is None:
         return None
     part, with_relation = found
@@ -74,7 +75,7 @@ async def case_part_access(
     return (part, access) if access is not None else None
 
 
-def _access(actor: Principal, found: service.CaseWithRelation) -> CaseAccess | None:
+def _access(actor: Principal, found: CaseWithRelation) -> CaseAccess | None:
     if not policy.can_view_case(actor, found.relation):
         return None
     return CaseAccess(

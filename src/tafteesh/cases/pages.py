@@ -193,7 +193,7 @@ async def render_case_tab(
 ) -> Response:
     """The case page with one tab open. Other packages add tabs (hearings, evidence…) by passing
     their own ``tab_template`` and context."""
-    case = await views.case_read(session, access)
+    case = await views.case_read(session, access, read_as=f"page_{tab}")
     tab_template = tab_template or f"cases/_partials/tab_{tab}.html"
     ctx: dict[str, Any] = {
         "case": case,
@@ -222,7 +222,6 @@ async def render_case_tab(
     elif tab == "clocks":
         ctx["clocks"] = await views.clock_reads(session, access, cipher, today_in_india())
     ctx.update(extra or {})
-    await service.record_read(session, access.actor, access.case, f"page_{tab}")
     return render(
         request,
         "cases/detail.html",

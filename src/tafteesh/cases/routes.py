@@ -109,8 +109,7 @@ async def open_case(
 @router.get("/cases/{case_id}", response_model=CaseRead, summary="One case", responses=ERRORS)
 @read_only
 async def get_case(access: CaseForView, session: DbSession) -> CaseRead:
-    await service.record_read(session, access.actor, access.case, "view")
-    return await views.case_read(session, access)
+    return await views.case_read(session, access, read_as="view")
 
 
 @router.patch(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,8 +26,8 @@ from tafteesh.cases.charges import charges_of, replace_charges, resolve_charges
 from tafteesh.cases.clock_service import refresh_next_due
 from tafteesh.cases.errors import IllegalStageChange
 from tafteesh.cases.identity import IdentityCipher
-from tafteesh.cases.models import Case, CaseTeamMember, StageChange, Survivor
-from tafteesh.cases.policy import CaseRelation, can_create_case
+from tafteesh.cases.models import Case, CaseTeamMember, StageChange
+from tafteesh.cases.policy import can_create_case
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, ChargeIn
 from tafteesh.cases.stages import (
     SUSPENSIONS,
@@ -38,102 +37,35 @@ from tafteesh.cases.stages import (
     check_transition,
     default_regime,
 )
-from tafteesh.db import Base
 from tafteesh.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from tafteesh.india import today_in_india
 
 # -- reading -----------------------------------------------------------------------------------
 
 
-class CaseWithRelation(NamedTuple):
-    case: Case
-    relation: CaseRelation
-    owning_organisation: str
-
-
-# Built once: the case page and every case-scoped route run this, and building a statement costs
-# more Python than PostgreSQL spends answering it. Only the bound values change per request.
-_TEAM_ROLE = (
-    select(CaseTeamMember.team_role)
-    .where(
-        CaseTeamMember.case_id == Case.id,
-        CaseTeamMember.user_id == bindparam("actor_id"),
-        CaseTeamMember.removed_at.is_(None),
-    )
-    .limit(1)
-    .scalar_subquery()
-)
-_OWN_SURVIVOR = exists(
-    select(Survivor.id).where(
-        Survivor.case_id == Case.id, Survivor.user_id == bindparam("actor_id")
-    )
-)
-_CASE_WITH_RELATION = (
-    select(Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
-    .join(Organisation, Organisation.id == Case.owning_organisation_id)
-    .where(Case.id == bindparam("case_id"))
-)
 _STAGE_HISTORY = (
     select(StageChange).where(StageChange.case_id == bindparam("case_id")).order_by(StageChange.id)
 )
-
-
-async def relation_to_case(
-    session: AsyncSession, actor: Principal, case_id: uuid.UUID
-) -> CaseWithRelation | None:
-    """The case, its owner's name and what the actor is to it, in one round trip; None when
-    there is no case."""
-    row = (
-        await session.execute(_CASE_WITH_RELATION, {"case_id": case_id, "actor_id": actor.id})
-    ).one_or_none()
-    if row is None:
-        return None
-    case, owner, role, is_own = row
-    return CaseWithRelation(case, CaseRelation(team_role=role, is_own_survivor=bool(is_own)), owner)
-
-
-Part = TypeVar("Part", bound=Base)
-
-
-@cache
-def _part_with_case(model: type[Base]) -> Select[Any]:
-    """A hearing, evidence item or claim with its case and what the reader is to that case."""
-    columns = model.__table__.c
-    return (
-        select(model, Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
-        .join(Case, Case.id == columns.case_id)
-        .join(Organisation, Organisation.id == Case.owning_organisation_id)
-        .where(columns.id == bindparam("part_id"))
-    )
-
-
-async def part_with_relation(
-    session: AsyncSession, actor: Principal, model: type[Part], part_id: uuid.UUID
-) -> tuple[Part, CaseWithRelation] | None:
-    """A part of a case (``model`` has ``id`` and ``case_id``) with its case, in one round trip;
-    None when there is no such part. Whether the actor may see it is the caller's question."""
-    row = (
-        await session.execute(_part_with_case(model), {"part_id": part_id, "actor_id": actor.id})
-    ).one_or_none()
-    if row is None:
-        return None
-    part, case, owner, role, is_own = row
-    relation = CaseRelation(team_role=role, is_own_survivor=bool(is_own))
-    return part, CaseWithRelation(case, relation, owner)
 
 
 async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> list[StageChange]:
     return list(await session.scalars(_STAGE_HISTORY, {"case_id": case_id}))
 
 
+def read_line(case: Case, what: str) -> AuditLine:
+    """The audit row of reading ``what`` of a case (its page, its timeline, its clocks…)."""
+    return AuditLine(f"case.{what}", "case", case.id, case.reference)
+
+
 async def record_read(session: AsyncSession, actor: Principal, case: Case, what: str) -> None:
+    line = read_line(case, what)
     await audit.record(
         session,
         actor,
-        action=f"case.{what}",
-        object_type="case",
-        object_id=case.id,
-        summary=case.reference,
+        action=line.action,
+        object_type=line.object_type,
+        object_id=line.object_id,
+        summary=line.summary,
     )
 
 

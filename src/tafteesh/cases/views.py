@@ -25,14 +25,22 @@ from tafteesh.cases.schemas import (
     SurvivorWithIdentity,
     TeamMemberRead,
 )
+from tafteesh.cases.service import read_line
 from tafteesh.cases.stages import Stage, allowed_next
 
 
-async def case_read(session: AsyncSession, access: CaseAccess) -> CaseRead:
+async def case_read(
+    session: AsyncSession, access: CaseAccess, *, read_as: str | None = None
+) -> CaseRead:
+    """The case as its reader may see it. ``read_as`` names the read for the audit log
+    (``service.read_line``); its row is written by the statement that reads the charges."""
     case = access.case
     current = Stage(case.stage)
     previous = Stage(case.stage_before_suspension) if case.stage_before_suspension else None
-    charges = await charges_of(session, case.id)
+    read_audit = (
+        audit.read_audit_values(access.actor, read_line(case, read_as)) if read_as else None
+    )
+    charges = await charges_of(session, case.id, read_audit=read_audit)
     return CaseRead(
         id=case.id,
         reference=case.reference,
