@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy import DateTime, MetaData, Result, func, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -59,6 +59,16 @@ def append_only(table_args: dict[str, object] | None = None) -> dict[str, object
 
 def append_only_tables() -> list[str]:
     return sorted(t.name for t in Base.metadata.sorted_tables if t.info.get("append_only"))
+
+
+def as_dicts(result: Result[*tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows as plain dicts, for lists that go straight to a template or a response model.
+
+    The column names are read once: ``dict(row._mapping)`` looks every key up through the
+    mapping protocol, which for a page of rows cost more than fetching them.
+    """
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def async_url(url: str | URL) -> URL:

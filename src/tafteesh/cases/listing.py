@@ -37,6 +37,7 @@ from tafteesh.cases.policy import (
     visible_cases_condition,
 )
 from tafteesh.cases.stages import Stage
+from tafteesh.db import as_dicts
 from tafteesh.errors import InvalidInput
 from tafteesh.india import today_in_india
 
@@ -216,7 +217,7 @@ async def list_cases(
     if cursor:
         values["cursor_updated_at"] = cursor.updated_at
         values["cursor_id"] = cursor.id
-    rows = [dict(row._mapping) for row in await session.execute(_list_statement(shape), values)]
+    rows = as_dicts(await session.execute(_list_statement(shape), values))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

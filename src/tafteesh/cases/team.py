@@ -17,6 +17,7 @@ from tafteesh.auth.roles import Role
 from tafteesh.cases import timeline
 from tafteesh.cases.changes import record_change
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
+from tafteesh.db import as_dicts
 from tafteesh.errors import Conflict, InvalidInput, NotFound, StaleVersion
 
 TEAM_ROLE_LABELS = {
@@ -40,7 +41,7 @@ async def members(session: AsyncSession, case_id: uuid.UUID) -> list[dict[str, A
         .where(CaseTeamMember.case_id == case_id, CaseTeamMember.removed_at.is_(None))
         .order_by(CaseTeamMember.assigned_at, CaseTeamMember.id)
     )
-    return [dict(row._mapping) for row in rows]
+    return as_dicts(rows)
 
 
 async def find_member_candidate(session: AsyncSession, email: str) -> User:

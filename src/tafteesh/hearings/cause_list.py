@@ -17,6 +17,7 @@ from tafteesh.auth.models import User
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
 from tafteesh.cases.policy import Visibility, viewer_values, visibility, visible_cases_condition
+from tafteesh.db import as_dicts
 from tafteesh.hearings.models import CalendarToken, Hearing
 from tafteesh.hearings.vocabulary import HearingStatus, Purpose
 
@@ -100,14 +101,14 @@ def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[Any, Any]:
     return upcoming, waiting
 
 
+_PURPOSE_LABELS = {purpose.value: purpose.label for purpose in Purpose}
+
+
 def _as_dicts(rows: Any) -> list[dict[str, Any]]:
-    result = []
-    for row in rows:
-        item = dict(row._mapping)
-        item["purpose_label"] = Purpose(item["purpose"]).label
-        item.setdefault("survivors", [])
-        item["survivors"] = sorted(item["survivors"] or [])
-        result.append(item)
+    result = as_dicts(rows)
+    for item in result:
+        item["purpose_label"] = _PURPOSE_LABELS[item["purpose"]]
+        item["survivors"] = sorted(item.get("survivors") or [])
     return result
 
 
@@ -251,4 +252,4 @@ async def calendar_feed_rows(
         {"viewer_id": owner},  # the feed's owner is the viewer of _on_team
     )
     await audit.record(session, None, action="calendar.feed", object_type="user", object_id=owner)
-    return [dict(row._mapping) for row in rows]
+    return as_dicts(rows)
