@@ -41,8 +41,8 @@ system-deps:
 	fi
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -97,7 +97,9 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
 
         async def raw(session: AsyncSession, sql: str, *args: Any) -> Any:
             connection = await (await session.connection()).get_raw_connection()
-            return await connection.driver_connection.fetch(sql, *args)
+            driver = connection.driver_connection
+            assert driver is not None, "the pooled connection has no asyncpg connection"
+            return await driver.fetch(sql, *args)
 
         steps: list[tuple[str, async_sessionmaker[AsyncSession], Step]] = [
             (

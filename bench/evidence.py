@@ -60,10 +60,8 @@ from tafteesh.auth import service as accounts
 from tafteesh.auth.principal import Principal
 from tafteesh.auth.roles import Language, OrganisationKind, Role
 from tafteesh.cases import service as cases
-from tafteesh.cases.dependencies import CaseAccess
+from tafteesh.cases.dependencies import case_access, case_part_access
 from tafteesh.cases.identity import IdentityCipher, load_identity_key
-from tafteesh.cases.models import Case
-from tafteesh.cases.policy import CaseRelation
 from tafteesh.cases.schemas import CaseCreate
 from tafteesh.db import create_engine, create_sessionmaker
 from tafteesh.embedded import (
@@ -342,9 +340,9 @@ async def make_fixture(urls: DatabaseUrls, *, cases_count: int, append_items: in
                 )
                 made.append((case.id, case.reference))
             fixture = Fixture(actor, made)
-            first = await session.get(Case, made[0][0])
-            assert first is not None
-            access = CaseAccess(case=first, relation=CaseRelation(team_role="lawyer"), actor=actor)
+            # Through the app's own access check, as a request would be.
+            access = await case_access(session, actor, made[0][0])
+            assert access is not None
             for number in range(append_items):
                 item = await evidence.add_item(
                     session,
@@ -388,16 +386,14 @@ async def _append_once(maker: Any, fixture: Fixture, item: EvidenceItem) -> int:
 
 async def _record_once(maker: Any, fixture: Fixture, item: EvidenceItem) -> int:
     """What POST /api/v1/evidence/{id}/custody does without HTTP and sign-in: load the item
-    and its case, then `service.record_custody` (the append, then the item's custodian, the
-    case's updated_at, a timeline event and an audit row), one transaction."""
+    with its case and the lawyer's relation to it (one statement, as ``ItemForView`` does),
+    then `service.record_custody` (the append, then the item's custodian, and one statement for
+    the case's updated_at, a timeline event and an audit row), one transaction."""
     async with maker() as session, session.begin():
-        loaded = await session.get(EvidenceItem, item.id)
-        case = await session.get(Case, item.case_id)
-        if loaded is None or case is None:
+        found = await case_part_access(session, fixture.lawyer, EvidenceItem, item.id)
+        if found is None:
             raise RuntimeError(f"item {item.id} or its case is missing")
-        access = CaseAccess(
-            case=case, relation=CaseRelation(team_role="lawyer"), actor=fixture.lawyer
-        )
+        loaded, access = found
         facts = _facts()
         data = CustodyEventIn(
             type=facts.type,
@@ -598,7 +594,7 @@ REPEAT_FROM = len(LIFE) - 3
 @dataclass
 class GeneratedLog:
     bodies: list[bytes]
-    item_of: array  # index into items, per event
+    item_of: array[int]  # index into items, per event
     items: list[tuple[uuid.UUID, uuid.UUID]]  # (item id, case id)
     seconds: float
 
@@ -616,7 +612,7 @@ def generate_log(
     ]
     per_item = -(-events // items)
     order = array("I", (i for i in range(items) for _ in range(per_item)))
-    rng.shuffle(order)  # type: ignore[arg-type]
+    rng.shuffle(order)
     del order[events:]
     steps = array("I", bytes(4 * items))
     previous: list[str | None] = [None] * items
@@ -1042,7 +1038,9 @@ def stream_upload(
 ) -> tuple[int, Any]:
     """PUT `total` bytes from `chunks` with a Content-Length, one chunk in memory at a time."""
     address = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+    connection = http.client.HTTPConnection(
+        address.hostname or "127.0.0.1", address.port, timeout=120
+    )
     try:
         connection.putrequest("PUT", path)
         connection.putheader("Authorization", f"Bearer {token}")
