@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tafteesh.auth.models import User
 from tafteesh.cases import parties
 from tafteesh.cases.bookkeeping import today_in_india
-from tafteesh.cases.demo import CASES, REFERENCE_PREFIX, parse_cases
+from tafteesh.cases.demo_cases import CASES, REFERENCE_PREFIX, parse_cases
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import (
     Accused,

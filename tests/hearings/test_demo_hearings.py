@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.cases.demo import REFERENCE_PREFIX, demo_principals
+from tafteesh.cases.demo import demo_principals
+from tafteesh.cases.demo_cases import REFERENCE_PREFIX
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case, StageChange, TimelineEvent
 from tafteesh.cases.stages import Stage

@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.principal import Principal
-from tafteesh.cases.demo import CASES, REFERENCE_PREFIX, demo_principals, parse_cases
+from tafteesh.cases.demo import demo_principals
+from tafteesh.cases.demo_cases import CASES, REFERENCE_PREFIX, parse_cases
 from tafteesh.cases.models import Case, Survivor
 from tafteesh.compensation import appeals, disbursements, service, transitions
 from tafteesh.compensation.models import CompensationClaim
