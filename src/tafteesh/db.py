@@ -132,6 +132,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session)]
 
 
+async def release_before_waiting(session: AsyncSession) -> None:
+    """Commit what the request did so far (its reads and their audit rows) and give its
+    connection back to the pool, before waiting on something slow: an upload's body from a phone
+    can take minutes, and a connection held idle in a transaction that long is one fewer for
+    everyone else. The request's writes then run in a transaction of their own, committed as
+    usual; objects already loaded stay usable (sessions do not expire them on commit).
+    """
+    if session.in_transaction():
+        await session.commit()
+
+
 def grant_app_privileges(connection: Connection, app_role: str) -> None:
     """Give the app role what it needs and nothing that could rewrite history.
 

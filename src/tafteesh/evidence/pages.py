@@ -7,15 +7,16 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 
 from tafteesh.audit import service as audit
 from tafteesh.cases.dependencies import CaseAccess, CaseForView, Cipher, reload_access
 from tafteesh.cases.forms import form_values, validate
 from tafteesh.cases.pages import render_case_tab
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, release_before_waiting
 from tafteesh.errors import InvalidInput, TafteeshError
 from tafteesh.evidence import bundle, policy, service, views
 from tafteesh.evidence.dependencies import ItemAccess, ItemForHandling, ItemForView, Signer, Store
@@ -187,9 +188,17 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 
 @router.post("/evidence/{item_id}/files")
 async def upload(
-    request: Request, file: UploadFile, access: ItemForHandling, session: DbSession, store: Store
+    request: Request, access: ItemForHandling, session: DbSession, store: Store
 ) -> Response:
+    # The form is read here, not as a parameter, so that it arrives after the access check's
+    # connection went back to the pool (db.release_before_waiting).
+    await release_before_waiting(session)
     form = await request.form()
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        return await _item_page(
+            request, session, access, {"upload_error": "Choose a file to upload."}, status_code=422
+        )
     collector = str(form.get("collector_sha256") or "").strip().lower() or None
     item_id = access.item.id
     if collector is not None:

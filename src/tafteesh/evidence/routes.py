@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from tafteesh.audit import service as audit
 from tafteesh.auth.dependencies import CurrentUser
 from tafteesh.cases.dependencies import CaseForView
-from tafteesh.db import DbSession, TransactionalRoute
+from tafteesh.db import DbSession, TransactionalRoute, release_before_waiting
 from tafteesh.evidence import bundle, service, views
 from tafteesh.evidence.checkpoint import public_key_pem
 from tafteesh.evidence.dependencies import ItemForHandling, ItemForView, Signer, Store
@@ -127,6 +127,7 @@ async def upload_file(
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
+    await release_before_waiting(session)
     stored = await store.put(_body_chunks(request), max_bytes=limit)
     added = await service.attach_file(
         session,
