@@ -176,6 +176,7 @@ _CANCEL_FOLLOWING = _FOLLOWING.values(
     status=HearingStatus.CANCELLED.value, version=_VERSION + 1
 ).returning(_HEARINGS.c.id)
 # The outcome itself, only over the version the lawyer saw: a second writer changes nothing.
+# Besides the version, it sets the columns named by the values bound when it runs.
 _RECORD = (
     update(_HEARINGS)
     .where(_HEARINGS.c.id == bindparam("hearing_id"), _VERSION == bindparam("seen_version"))
