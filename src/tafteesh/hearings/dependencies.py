@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.principal import Principal
 from tafteesh.cases.dependencies import CaseAccess, case_part_access
 from tafteesh.db import DbSession
 from tafteesh.errors import Forbidden
@@ -23,13 +25,21 @@ class HearingAccess:
     case: CaseAccess
 
 
-async def hearing_for_view(
-    hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
+async def load_hearing_access(
+    session: AsyncSession, actor: Principal, hearing_id: uuid.UUID
 ) -> HearingAccess:
-    found = await case_part_access(session, principal, Hearing, hearing_id)
+    """The hearing with its case and what ``actor`` may do there, in one statement; 404 when
+    it is not theirs to see. Also for reading it again after a rollback expired both."""
+    found = await case_part_access(session, actor, Hearing, hearing_id)
     if found is None:
         raise service.not_found()
     return HearingAccess(*found)
+
+
+async def hearing_for_view(
+    hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
+) -> HearingAccess:
+    return await load_hearing_access(session, principal, hearing_id)
 
 
 async def hearing_for_edit(

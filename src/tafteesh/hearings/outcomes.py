@@ -138,6 +138,12 @@ def _typed(name: str) -> BindParameter[Any]:
     return bindparam(name, type_=_HEARINGS.c[name].type)
 
 
+# A scheduled hearing of the case on the next date: there is at most one next hearing a day.
+_SCHEDULED_THAT_DAY = (
+    _HEARINGS.c.case_id == bindparam("case_id"),
+    _HEARINGS.c.hearing_date == bindparam("hearing_date"),
+    _HEARINGS.c.status == _SCHEDULED,
+)
 _NEXT_FIELDS = (
     "id", "case_id", "hearing_date", "court_establishment", "court_number", "judge", "purpose",
     "witness_number", "created_by",
@@ -148,20 +154,12 @@ _SCHEDULE_NEXT = (
     .from_select(
         _NEXT_FIELDS,
         select(*(_typed(name) for name in _NEXT_FIELDS)).where(
-            ~exists().where(
-                _HEARINGS.c.case_id == bindparam("case_id"),
-                _HEARINGS.c.hearing_date == bindparam("hearing_date"),
-                _HEARINGS.c.status == _SCHEDULED,
-            )
+            ~exists().where(*_SCHEDULED_THAT_DAY)
         ),
     )
     .returning(*_COLUMNS)
 )
-_SCHEDULED_ON = select(*_COLUMNS).where(
-    _HEARINGS.c.case_id == bindparam("case_id"),
-    _HEARINGS.c.hearing_date == bindparam("hearing_date"),
-    _HEARINGS.c.status == _SCHEDULED,
-)
+_SCHEDULED_ON = select(*_COLUMNS).where(*_SCHEDULED_THAT_DAY)
 # The next hearing an earlier save of this outcome made, while it has not happened yet.
 _FOLLOWING = update(_HEARINGS).where(
     _HEARINGS.c.id == bindparam("following_id"), _HEARINGS.c.status == _SCHEDULED

@@ -25,7 +25,12 @@ from tafteesh.cases.stages import Stage
 from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import TafteeshError
 from tafteesh.hearings import cause_list, outcomes, service
-from tafteesh.hearings.dependencies import HearingAccess, HearingForEdit, HearingForView
+from tafteesh.hearings.dependencies import (
+    HearingAccess,
+    HearingForEdit,
+    HearingForView,
+    load_hearing_access,
+)
 from tafteesh.hearings.history_import import import_history, settle_difference
 from tafteesh.hearings.routes import read_history_upload
 from tafteesh.hearings.schemas import (
@@ -205,7 +210,6 @@ async def record_outcome(
     witnesses = str(form.get("witnesses_examined") or "")
     attendance["witnesses_examined"] = int(witnesses) if witnesses.isdigit() else 0
     hearing_id = access.hearing.id
-    case_id = access.case.case.id
     actor = access.case.actor
     try:
         data = validate(OutcomeIn, {**values, "attendance": Attendance(**attendance)})
@@ -220,9 +224,7 @@ async def record_outcome(
         )
     except TafteeshError as error:
         await session.rollback()
-        hearing = await service.get_hearing(session, hearing_id)
-        assert hearing is not None
-        fresh = HearingAccess(hearing, await reload_access(session, actor, case_id))
+        fresh = await load_hearing_access(session, actor, hearing_id)
         ctx = _outcome_context(
             fresh,
             values=values,

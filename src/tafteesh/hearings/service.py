@@ -52,10 +52,6 @@ def hearing_snapshot(hearing: Hearing) -> dict[str, Any]:
     }
 
 
-async def get_hearing(session: AsyncSession, hearing_id: uuid.UUID) -> Hearing | None:
-    return await session.get(Hearing, hearing_id)
-
-
 async def hearings_of(session: AsyncSession, case_id: uuid.UUID) -> list[Hearing]:
     return list(
         await session.scalars(
