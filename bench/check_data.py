@@ -19,13 +19,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tafteesh.benchdata import check_path
-from tafteesh.cases.bookkeeping import today_in_india
 from tafteesh.cases.clock_service import clocks_for_case, next_due
 from tafteesh.cases.identity import IdentityCipher, load_identity_key
 from tafteesh.cases.models import Case, StageChange, TimelineEvent
 from tafteesh.cases.stages import Stage
 from tafteesh.db import create_engine, create_sessionmaker
 from tafteesh.embedded import provision_database, start_embedded_server
+from tafteesh.india import today_in_india
 
 
 async def check(data_dir: Path, sample: int) -> list[str]:

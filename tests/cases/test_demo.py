@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.models import User
 from tafteesh.cases import parties
-from tafteesh.cases.bookkeeping import today_in_india
 from tafteesh.cases.demo_cases import CASES, REFERENCE_PREFIX, parse_cases
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import (
@@ -23,6 +22,7 @@ from tafteesh.cases.models import (
 )
 from tafteesh.cases.stages import Stage
 from tafteesh.demo import seed_demo
+from tafteesh.india import today_in_india
 
 COUNTED = (Case, Survivor, Accused, AccusedStatusChange, StageChange, CaseTeamMember, TimelineEvent)
 

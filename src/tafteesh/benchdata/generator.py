@@ -32,12 +32,12 @@ from tafteesh.benchdata.vocabulary import (
     stage_paths,
     weighted,
 )
-from tafteesh.cases.bookkeeping import today_in_india
 from tafteesh.cases.catalogue import Act, Section, load_catalogue
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.stages import Stage
 from tafteesh.cases.timeline import EventKind
 from tafteesh.hearings.vocabulary import Purpose
+from tafteesh.india import today_in_india
 
 _S = Stage
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from tafteesh.errors import InvalidInput
-from tafteesh.india import today_in_india
-
-__all__ = ["today_in_india"]  # re-exported for older callers
 
 
 def check_date_between(

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tafteesh.auth.models import Organisation, User
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import parties, service, team
-from tafteesh.cases.bookkeeping import today_in_india
 from tafteesh.cases.demo_cases import (
     ACCOUNT_EMAILS,
     ACCUSED_STATUSES,
@@ -33,6 +32,7 @@ from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Accused, Case
 from tafteesh.cases.schemas import AccusedCreate, CaseCreate, SurvivorCreate
 from tafteesh.cases.stages import Stage
+from tafteesh.india import today_in_india
 
 
 async def demo_principals(session: AsyncSession) -> dict[str, Principal]:
