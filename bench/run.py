@@ -41,6 +41,7 @@ import asyncpg
 from sqlalchemy.engine import URL
 
 from tafteesh import benchdata
+from tafteesh.db import driver_dsn
 from tafteesh.embedded import (
     DATABASE,
     OWNER_ROLE,
@@ -568,7 +569,7 @@ def _url(url: URL) -> str:
 
 
 async def _fetch_context(urls: DatabaseUrls, routes: str) -> tuple[Context, dict[str, Any]]:
-    conn = await asyncpg.connect(benchdata.asyncpg_dsn(urls.app))
+    conn = await asyncpg.connect(driver_dsn(urls.app))
     try:
         email_id = "SELECT id::text FROM users WHERE lower(email) = $1"
         lawyer = await conn.fetchval(email_id, benchdata.BENCH_LAWYER_EMAIL)
@@ -595,7 +596,7 @@ async def _fetch_context(urls: DatabaseUrls, routes: str) -> tuple[Context, dict
     finally:
         await conn.close()
     today = datetime.now(INDIA).date()
-    dsn = benchdata.asyncpg_dsn(urls.app)
+    dsn = driver_dsn(urls.app)
     return Context(lawyer, lead, [r[0] for r in cases], routes, dsn, today), facts
 
 
@@ -603,7 +604,7 @@ async def _raise_max_connections(admin: URL) -> bool:
     """Both servers' pools at full stretch (the app's 20 + 10 per worker, the baseline's 20 per
     worker, as a write at 64 connections brings about) exceed PostgreSQL's default of 100
     connections. Ask for MAX_CONNECTIONS; True when the server must restart to apply it."""
-    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    conn = await asyncpg.connect(driver_dsn(admin))
     try:
         if int(await conn.fetchval("SHOW max_connections")) >= MAX_CONNECTIONS:
             return False
@@ -615,7 +616,7 @@ async def _raise_max_connections(admin: URL) -> bool:
 
 async def _count_cases(urls: DatabaseUrls) -> tuple[int, int]:
     """The cases in the data set, and whether it has hearings (0 or 1)."""
-    conn = await asyncpg.connect(benchdata.asyncpg_dsn(urls.app))
+    conn = await asyncpg.connect(driver_dsn(urls.app))
     try:
         cases = int(await conn.fetchval("SELECT count(*) FROM cases"))
         hearings = int(
@@ -637,7 +638,7 @@ async def _restore_pristine(admin: URL) -> bool:
     a dearer database than the last, the baseline too. The copy is made once, after the load
     (``_keep_pristine``), and restored before every run.
     """
-    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    conn = await asyncpg.connect(driver_dsn(admin))
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PRISTINE):
             return False
@@ -653,7 +654,7 @@ async def _restore_pristine(admin: URL) -> bool:
 
 async def _keep_pristine(admin: URL) -> None:
     """Copy the loaded data set aside for ``_restore_pristine``, once."""
-    conn = await asyncpg.connect(benchdata.asyncpg_dsn(admin))
+    conn = await asyncpg.connect(driver_dsn(admin))
     try:
         if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PRISTINE):
             return
@@ -691,7 +692,7 @@ def _prepare(
         # Earlier runs left their writes behind (audit rows from every request, outcomes, the
         # cases they touched): without this, autovacuum catches up in the middle of the next run
         # and its CPU is counted as PostgreSQL's share of the requests.
-        seconds = asyncio.run(benchdata.vacuum_analyze(benchdata.asyncpg_dsn(urls.owner)))
+        seconds = asyncio.run(benchdata.vacuum_analyze(driver_dsn(urls.owner)))
         print(
             f"Reusing the data set of {cases:,} cases in {env['TAFTEESH_DATA_DIR']} "
             f"(VACUUM ANALYZE first: {seconds:.1f} s)."
@@ -839,7 +840,7 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
         baseline = Server(
             "baseline", baseline_command, env, args.baseline_port, logs / f"{label}-baseline.log"
         )
-        sessions = SessionCounter(benchdata.asyncpg_dsn(urls.app))
+        sessions = SessionCounter(driver_dsn(urls.app))
         try:
             with serving([app, baseline]):
                 measurements = _measure_scenarios(

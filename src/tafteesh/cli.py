@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.config import get_settings
-from tafteesh.db import create_engine, create_sessionmaker
+from tafteesh.db import create_engine, create_sessionmaker, driver_dsn
 from tafteesh.embedded import DatabaseUrls, app_role_of, resolve_database_urls
 from tafteesh.errors import TafteeshError
 
@@ -121,7 +121,7 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
     print(f"Loading {args.cases:,} synthetic cases (seed {args.seed}) with COPY…", flush=True)
     report = asyncio.run(
         benchdata.fill(
-            benchdata.asyncpg_dsn(urls.app),
+            driver_dsn(urls.app),
             cases=args.cases,
             cipher=cipher,
             seed=args.seed,
@@ -133,7 +133,7 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
         f"Loaded in {report.total_seconds:.1f} s (generating {report.generate_seconds:.1f} s, "
         f"COPY {report.copy_seconds:.1f} s): {rows}."
     )
-    seconds = asyncio.run(benchdata.vacuum_analyze(benchdata.asyncpg_dsn(urls.owner)))
+    seconds = asyncio.run(benchdata.vacuum_analyze(driver_dsn(urls.owner)))
     print(f"VACUUM ANALYZE (as the owner role): {seconds:.1f} s.")
     print(
         f"Sign in as {benchdata.BENCH_LAWYER_EMAIL} or {benchdata.BENCH_LEAD_EMAIL} "

@@ -9,7 +9,7 @@ cannot rewrite history.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -77,6 +77,11 @@ def async_url(url: str | URL) -> URL:
     return parsed.set(drivername="postgresql+asyncpg")
 
 
+def driver_dsn(url: URL) -> str:
+    """The URL as asyncpg takes it, for connections made without SQLAlchemy."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def create_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
     options: dict[str, object] = {"pool_pre_ping": False}
     options.update(kwargs)
@@ -87,9 +92,14 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+_AUTOCOMMIT = "autocommit"  # in Session.info: its statements commit as they run
+
+
 def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for ``read_only`` routes: every statement commits on its own (no BEGIN/COMMIT)."""
-    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    maker = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    maker.configure(info={_AUTOCOMMIT: True})
+    return maker
 
 
 _READ_ONLY = "__tafteesh_read_only__"
@@ -112,21 +122,12 @@ def read_only(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request.
-
-    The commit does not happen here: FastAPI runs the code after ``yield`` once the response
-    has gone out, too late to tell the client a write failed. ``TransactionalRoute`` commits
-    before the response is returned; this only closes the session (rolling back anything left).
-    """
-    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    if request.method in _SAFE_METHODS and getattr(
-        request.scope.get("endpoint"), _READ_ONLY, False
-    ):
-        maker = request.app.state.read_sessionmaker
-    async with maker() as session:
-        request.state.db_session = session
-        yield session
+async def get_session(request: Request) -> AsyncSession:
+    """The request's session, which ``TransactionalRoute`` opened around the whole request."""
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is None:
+        raise RuntimeError(f"{request.url.path} needs a router with route_class=TransactionalRoute")
+    return session
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session)]
@@ -163,25 +164,37 @@ def grant_app_privileges(connection: Connection, app_role: str) -> None:
 
 
 class TransactionalRoute(APIRoute):
-    """Commit the request's session before the response is returned, not after it is sent.
+    """One session per request, committed before the response is returned, not after it is sent.
+
+    The session is opened here, around the dependencies and the handler, rather than by a
+    dependency with ``yield``: FastAPI runs such a dependency's exit after the response has gone
+    out, too late to tell the client a write failed, and wraps it in cancel scopes and an exit
+    stack that cost every request more than opening the session does.
 
     A handler that returns normally commits (a failed sign-in returns its 401 and still commits
     the attempt it counted); an exception rolls everything back. A commit that fails becomes an
-    error response, so the client is never told 200 about a write that was lost.
+    error response, so the client is never told 200 about a write that was lost. A ``read_only``
+    GET gets an AUTOCOMMIT session instead, whose statements have committed as they ran: there
+    is nothing left to commit.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        marked_read_only = getattr(self.endpoint, _READ_ONLY, False)
 
         async def handle(request: Request) -> Response:
-            response = await handler(request)
-            session: AsyncSession | None = getattr(request.state, "db_session", None)
-            if session is not None and session.in_transaction():
-                try:
-                    await session.commit()
-                except DBAPIError as exc:
-                    await session.rollback()
-                    raise CommitFailed() from exc
+            read_only = marked_read_only and request.method in _SAFE_METHODS
+            state = request.app.state
+            maker = state.read_sessionmaker if read_only else state.sessionmaker
+            async with maker() as session:
+                request.state.db_session = session
+                response = await handler(request)
+                if session.in_transaction() and not session.info.get(_AUTOCOMMIT):
+                    try:
+                        await session.commit()
+                    except DBAPIError as exc:
+                        await session.rollback()
+                        raise CommitFailed() from exc
             return response
 
         return handle

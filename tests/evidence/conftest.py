@@ -41,7 +41,7 @@ from tafteesh.cases.models import Case
 from tafteesh.cases.policy import CaseRelation
 from tafteesh.cases.schemas import CaseCreate
 from tafteesh.config import Settings
-from tafteesh.db import create_engine, create_sessionmaker
+from tafteesh.db import create_engine, create_sessionmaker, driver_dsn
 from tafteesh.embedded import DatabaseUrls, drop_database, provision_database
 from tafteesh.evidence import service as evidence
 from tafteesh.evidence.custody import CustodyFacts, append_event
@@ -208,10 +208,6 @@ def unique_bytes(label: str = "evidence", size: int = 0) -> bytes:
 # -- custody logs in databases of their own ----------------------------------------------------
 
 
-def asyncpg_dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def principal_of(user: Any, organisation_name: str) -> Principal:
     return Principal(
         id=user.id,
@@ -287,7 +283,7 @@ class LogDatabase:
     async def tamper(self, *statements: str | tuple[Any, ...]) -> None:
         """Run statements as a superuser with triggers off (session_replication_role = replica),
         as someone with the database server's keys could: a rewrite the app itself cannot do."""
-        conn = await asyncpg.connect(asyncpg_dsn(self.superuser))
+        conn = await asyncpg.connect(driver_dsn(self.superuser))
         try:
             async with conn.transaction():
                 await conn.execute("SET LOCAL session_replication_role = replica")
@@ -300,7 +296,7 @@ class LogDatabase:
             await conn.close()
 
     async def take_snapshot(self) -> None:
-        conn = await asyncpg.connect(asyncpg_dsn(self.superuser))
+        conn = await asyncpg.connect(driver_dsn(self.superuser))
         try:
             for table in LOG_TABLES:
                 rows = await conn.fetch(f"SELECT * FROM {table}")
@@ -312,7 +308,7 @@ class LogDatabase:
     async def restore(self) -> None:
         """Put the log, the files table and the blob store back as the template had them: a
         few milliseconds, where a new copy of the database takes half a second."""
-        conn = await asyncpg.connect(asyncpg_dsn(self.superuser))
+        conn = await asyncpg.connect(driver_dsn(self.superuser))
         try:
             async with conn.transaction():
                 await conn.execute("SET LOCAL session_replication_role = replica")
@@ -331,7 +327,7 @@ class LogDatabase:
         self.store = LocalBlobStore(self.data_dir / "evidence")
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(asyncpg_dsn(self.superuser))
+        conn = await asyncpg.connect(driver_dsn(self.superuser))
         try:
             return list(await conn.fetch(query, *args))
         finally:
@@ -377,7 +373,7 @@ async def append_to(
 
 
 async def _clone(admin: URL, name: str, *, template: str, owner: str) -> None:
-    conn = await asyncpg.connect(asyncpg_dsn(admin))
+    conn = await asyncpg.connect(driver_dsn(admin))
     try:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" OWNER "{owner}"')
     finally:

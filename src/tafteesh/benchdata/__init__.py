@@ -18,7 +18,7 @@ timeline events. ``generator.py`` makes the accounts and holds what every case d
 ``load.py`` writes a data set with COPY.
 """
 
-from tafteesh.benchdata.load import LoadReport, asyncpg_dsn, fill, vacuum_analyze
+from tafteesh.benchdata.load import LoadReport, fill, vacuum_analyze
 from tafteesh.benchdata.vocabulary import (
     BENCH_DOMAIN,
     BENCH_LAWYER_EMAIL,
@@ -39,7 +39,6 @@ __all__ = [
     "POOL_HEARINGS",
     "BenchDataError",
     "LoadReport",
-    "asyncpg_dsn",
     "check_path",
     "fill",
     "vacuum_analyze",

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import asyncpg
-from sqlalchemy.engine import URL
 
 from tafteesh.auth.passwords import hash_password
 from tafteesh.benchdata.builder import build_chunk
@@ -36,10 +35,6 @@ class LoadReport:
     generate_seconds: float = 0.0
     copy_seconds: float = 0.0
     total_seconds: float = 0.0
-
-
-def asyncpg_dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _check_empty(conn: asyncpg.Connection) -> None:
