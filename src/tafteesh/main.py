@@ -16,6 +16,7 @@ from tafteesh.audit import routes as audit_routes
 from tafteesh.auth import pages as auth_pages
 from tafteesh.auth import routes as auth_routes
 from tafteesh.auth.dependencies import csrf_protect
+from tafteesh.auth.principal_cache import PrincipalCache
 from tafteesh.cases import pages as case_pages
 from tafteesh.cases import people_pages as case_people_pages
 from tafteesh.cases import people_routes as case_people_routes
@@ -24,7 +25,12 @@ from tafteesh.cases.identity import IdentityCipher, load_identity_key
 from tafteesh.compensation import pages as compensation_pages
 from tafteesh.compensation import routes as compensation_routes
 from tafteesh.config import Settings, get_settings
-from tafteesh.db import create_engine, create_read_sessionmaker, create_sessionmaker
+from tafteesh.db import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    driver_dsn,
+)
 from tafteesh.embedded import resolve_database_urls
 from tafteesh.errors import install_error_handlers
 from tafteesh.evidence import pages as evidence_pages
@@ -57,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.sessionmaker = create_sessionmaker(app.state.engine)
             app.state.read_sessionmaker = create_read_sessionmaker(app.state.engine)
+        notices = asyncio.create_task(
+            app.state.principal_cache.listen(driver_dsn(app.state.engine.url))
+        )
         checkpoints = asyncio.create_task(
             checkpoint_periodically(
                 app.state.sessionmaker,
@@ -71,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         yield
         checkpoints.cancel()
+        notices.cancel()
         await app.state.engine.dispose()
 
     app = FastAPI(
@@ -91,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.blob_store = LocalBlobStore(settings.data_dir / "evidence")
     app.state.log_signer = load_signer(settings.data_dir, settings.custody_log_origin)
     app.state.engine = None
+    app.state.principal_cache = PrincipalCache()
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")

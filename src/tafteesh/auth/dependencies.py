@@ -75,7 +75,9 @@ async def optional_principal(
     token = bearer or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = await sessions.principal_from_token(session, settings.resolved_secret_key(), token)
+    principal = await sessions.principal_from_token(
+        session, settings.resolved_secret_key(), token, request.app.state.principal_cache
+    )
     request.state.user = principal
     return principal
 

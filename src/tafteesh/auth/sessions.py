@@ -15,6 +15,7 @@ from tafteesh.audit import service as audit
 from tafteesh.auth.models import AuthSession, Organisation, SignInAttempt, User
 from tafteesh.auth.passwords import hash_password, needs_rehash, verify_password
 from tafteesh.auth.principal import Principal
+from tafteesh.auth.principal_cache import PrincipalCache
 from tafteesh.auth.tokens import InvalidToken, issue_token, read_token, session_expiry
 from tafteesh.config import Settings
 from tafteesh.errors import NotAuthenticated, TafteeshError, TooManyRequests
@@ -189,16 +190,23 @@ _PRINCIPAL = (
 )
 
 
-async def principal_from_token(session: AsyncSession, secret: str, token: str) -> Principal:
+async def principal_from_token(
+    session: AsyncSession, secret: str, token: str, kept: PrincipalCache | None = None
+) -> Principal:
     """Resolve a bearer token to its user in one query, refusing anything not current.
 
     The session row is checked on every request, so a revoked session, a deactivated account
-    or a changed role takes effect at once on every worker.
+    or a changed role takes effect at once on every worker; a worker's ``kept`` principals are
+    forgotten as soon as PostgreSQL notifies such a change (``principal_cache``).
     """
     try:
         claims = read_token(secret, token)
     except InvalidToken as exc:
         raise NotAuthenticated("Your sign-in is not valid. Please sign in again.") from exc
+    key = (claims.session_id, claims.user_id, claims.role)
+    if kept is not None and (principal := kept.get(key)) is not None:
+        return principal
+    generation = kept.generation if kept is not None else 0
     row = (
         await session.execute(
             _PRINCIPAL, {"session_id": claims.session_id, "user_id": claims.user_id}
@@ -209,7 +217,7 @@ async def principal_from_token(session: AsyncSession, secret: str, token: str) -
     (user_id, email, name, role, org_id, org_name, lang, sid, live, expires_at, active) = row
     if not live or not active or expires_at <= datetime.now(UTC) or role != claims.role:
         raise NotAuthenticated("Your session has ended. Please sign in again.")
-    return Principal(
+    principal = Principal(
         id=user_id,
         email=email,
         display_name=name,
@@ -219,3 +227,6 @@ async def principal_from_token(session: AsyncSession, secret: str, token: str) -
         preferred_language=lang,
         session_id=sid,
     )
+    if kept is not None:
+        kept.keep(key, principal, expires_at, generation)
+    return principal

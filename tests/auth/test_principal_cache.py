@@ -1,0 +1,170 @@
+"""A worker keeps the principals it has checked only while PostgreSQL can tell it of changes:
+every change to a session, an account or an organisation makes it forget them all."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tafteesh.auth import principal_cache, sessions
+from tafteesh.auth.models import AuthSession
+from tafteesh.auth.principal import Principal
+from tafteesh.auth.principal_cache import Key, PrincipalCache
+from tafteesh.auth.roles import Role
+from tafteesh.config import Settings
+from tafteesh.db import driver_dsn
+from tafteesh.errors import NotAuthenticated
+from tests.conftest import MakeUser, ProvisionedDatabase
+from tests.helpers import PASSWORD
+
+
+def _principal() -> Principal:
+    return Principal(
+        id=uuid.uuid4(),
+        email="lawyer@example.org",
+        display_name="A lawyer",
+        role="lawyer",
+        organisation_id=uuid.uuid4(),
+        organisation_name="An organisation",
+        preferred_language="en",
+        session_id=uuid.uuid4(),
+    )
+
+
+def _key(principal: Principal) -> Key:
+    return (principal.session_id, principal.id, principal.role)
+
+
+LATER = datetime.now(UTC) + timedelta(hours=8)
+
+
+async def _until(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"still not {what} after {seconds} s")
+
+
+@pytest.fixture
+def dsn(test_database: ProvisionedDatabase) -> str:
+    return driver_dsn(test_database.urls.app)
+
+
+@pytest.fixture
+async def listening(dsn: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[PrincipalCache]:
+    monkeypatch.setattr(principal_cache, "RECONNECT_SECONDS", 0.05)
+    cache = PrincipalCache()
+    task = asyncio.create_task(cache.listen(dsn))
+    await _until(lambda: cache.listening, "listening")
+    yield cache
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+def test_nothing_is_kept_while_nobody_listens() -> None:
+    cache = PrincipalCache()
+    principal = _principal()
+    cache.keep(_key(principal), principal, LATER, cache.generation)
+    assert cache.get(_key(principal)) is None
+
+
+async def test_a_principal_read_before_a_notice_is_not_kept(listening: PrincipalCache) -> None:
+    principal = _principal()
+    generation = listening.generation
+    listening.forget_all()  # what a notice arriving during the lookup does
+    listening.keep(_key(principal), principal, LATER, generation)
+    assert listening.get(_key(principal)) is None
+
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    assert listening.get(_key(principal)) is principal
+
+
+async def test_an_expired_session_is_not_served(listening: PrincipalCache) -> None:
+    principal = _principal()
+    listening.keep(_key(principal), principal, datetime.now(UTC), listening.generation)
+    assert listening.get(_key(principal)) is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE auth_sessions SET revoked_at = now() WHERE false",
+        "UPDATE users SET is_active = false WHERE false",
+        "UPDATE organisations SET name = name WHERE false",
+        "DELETE FROM auth_sessions WHERE false",
+    ],
+)
+async def test_any_committed_change_makes_every_worker_forget(
+    listening: PrincipalCache, dsn: str, statement: str
+) -> None:
+    principal = _principal()
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    other = await asyncpg.connect(dsn)
+    try:
+        async with other.transaction():
+            await other.execute(statement)  # no row at all: the statement itself notifies
+            await asyncio.sleep(0.2)
+            assert listening.get(_key(principal)) is principal  # not before it commits
+    finally:
+        await other.close()
+    await _until(lambda: listening.get(_key(principal)) is None, "forgotten")
+
+
+async def test_a_lost_connection_forgets_everything_and_listens_again(
+    listening: PrincipalCache, dsn: str
+) -> None:
+    principal = _principal()
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    other = await asyncpg.connect(dsn)
+    try:
+        ended = await other.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND query = $1",
+            f'LISTEN "{principal_cache.CHANNEL}"',
+        )
+    finally:
+        await other.close()
+    assert ended == 1
+    await _until(lambda: not listening.listening, "disconnected")
+    assert listening.get(_key(principal)) is None
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    assert listening.get(_key(principal)) is None  # nothing kept until it listens again
+    await _until(lambda: listening.listening, "listening again")
+
+
+async def test_requests_use_the_kept_principal_until_told_of_a_change(
+    listening: PrincipalCache, session: AsyncSession, settings: Settings, make_user: MakeUser
+) -> None:
+    user = await make_user(Role.LAWYER)
+    signed_in = await sessions.sign_in(
+        session,
+        settings,
+        email=user.email,
+        password=PASSWORD,
+        client_address="203.0.113.7",
+    )
+    assert not isinstance(signed_in, Exception), signed_in
+    secret = settings.resolved_secret_key()
+    first = await sessions.principal_from_token(session, secret, signed_in.token, listening)
+    # Revoked in this test's transaction, which never commits and so never notifies: the
+    # kept principal still answers, which shows the lookup did not run again...
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == signed_in.session_id)
+        .values(revoked_at=datetime.now(UTC))
+    )
+    kept = await sessions.principal_from_token(session, secret, signed_in.token, listening)
+    assert kept is first
+    # ...and once the notice comes, the same token is checked again and refused.
+    listening.forget_all()
+    with pytest.raises(NotAuthenticated):
+        await sessions.principal_from_token(session, secret, signed_in.token, listening)
