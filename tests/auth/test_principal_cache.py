@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tafteesh.auth import principal_cache, sessions
 from tafteesh.auth.models import AuthSession
 from tafteesh.auth.principal import Principal
-from tafteesh.auth.principal_cache import Key, PrincipalCache
+from tafteesh.auth.principal_cache import CHANNEL, Key, PrincipalCache
 from tafteesh.auth.roles import Role
 from tafteesh.config import Settings
 from tafteesh.db import driver_dsn
@@ -128,8 +129,8 @@ async def test_a_lost_connection_forgets_everything_and_listens_again(
     try:
         ended = await other.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE pid <> pg_backend_pid() AND query = $1",
-            f'LISTEN "{principal_cache.CHANNEL}"',
+            "WHERE application_name = $1",
+            principal_cache.APPLICATION_NAME,
         )
     finally:
         await other.close()
@@ -139,6 +140,49 @@ async def test_a_lost_connection_forgets_everything_and_listens_again(
     listening.keep(_key(principal), principal, LATER, listening.generation)
     assert listening.get(_key(principal)) is None  # nothing kept until it listens again
     await _until(lambda: listening.listening, "listening again")
+
+
+async def test_another_workers_probe_changes_nothing(listening: PrincipalCache, dsn: str) -> None:
+    principal = _principal()
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    other = await asyncpg.connect(dsn)
+    try:
+        await other.execute("SELECT pg_notify($1, 'probe:from-another-worker')", CHANNEL)
+        await other.execute("SELECT pg_notify($1, '')", CHANNEL)  # a change, after it
+    finally:
+        await other.close()
+    # Notices arrive in order: once the change has been seen, the probe was seen before it.
+    await _until(lambda: listening.get(_key(principal)) is None, "forgotten")
+    generation = listening.generation
+    listening.keep(_key(principal), principal, LATER, generation)
+    await asyncio.sleep(0.2)
+    assert listening.get(_key(principal)) is principal
+    assert listening.generation == generation
+
+
+async def test_a_worker_whose_notices_do_not_arrive_keeps_nothing(
+    dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a pooler that cannot LISTEN, notices never come: the probe finds it out."""
+
+    class Deaf(PrincipalCache):
+        def _on_notice(self, *_: Any) -> None:
+            pass
+
+    monkeypatch.setattr(principal_cache, "PROBE_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(principal_cache, "RECONNECT_SECONDS", 0.05)
+    cache = Deaf()
+    task = asyncio.create_task(cache.listen(dsn))
+    try:
+        await asyncio.sleep(1.0)  # several connections and probes, none answered
+        assert not cache.listening
+        principal = _principal()
+        cache.keep(_key(principal), principal, LATER, cache.generation)
+        assert cache.get(_key(principal)) is None
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
 
 
 async def test_requests_use_the_kept_principal_until_told_of_a_change(
