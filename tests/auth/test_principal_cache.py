@@ -62,6 +62,8 @@ def dsn(test_database: ProvisionedDatabase) -> str:
 @pytest.fixture
 async def listening(dsn: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[PrincipalCache]:
     monkeypatch.setattr(principal_cache, "RECONNECT_SECONDS", 0.05)
+    # A name of its own: a live server elsewhere in the suite listens under the usual one.
+    monkeypatch.setattr(principal_cache, "APPLICATION_NAME", f"test {uuid.uuid4().hex}")
     cache = PrincipalCache()
     task = asyncio.create_task(cache.listen(dsn))
     await _until(lambda: cache.listening, "listening")
