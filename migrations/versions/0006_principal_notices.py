@@ -41,6 +41,9 @@ def upgrade() -> None:
             f"CREATE TRIGGER {table}_notify_principals AFTER UPDATE OR DELETE OR TRUNCATE "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION notify_principal_change()"
         )
+        # Also under session_replication_role = replica (logical replication, some restore
+        # tools), where ordinary triggers do not fire.
+        op.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_notify_principals")
 
 
 def downgrade() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -79,8 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
-        checkpoints.cancel()
-        notices.cancel()
+        for task in (checkpoints, notices):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
         await app.state.engine.dispose()
 
     app = FastAPI(

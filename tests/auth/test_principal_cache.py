@@ -54,6 +54,20 @@ async def _until(condition: Callable[[], bool], what: str, seconds: float = 10) 
     raise AssertionError(f"still not {what} after {seconds} s")
 
 
+async def _reconnect(cache: PrincipalCache, dsn: str) -> None:
+    """Kill the cache's listening connection and wait until it listens again."""
+    other = await asyncpg.connect(dsn)
+    try:
+        await other.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            principal_cache.APPLICATION_NAME,
+        )
+    finally:
+        await other.close()
+    await _until(lambda: not cache.listening, "disconnected")
+    await _until(lambda: cache.listening, "listening again")
+
+
 @pytest.fixture
 def dsn(test_database: ProvisionedDatabase) -> str:
     return driver_dsn(test_database.urls.app)
@@ -144,39 +158,50 @@ async def test_a_lost_connection_forgets_everything_and_listens_again(
     await _until(lambda: listening.listening, "listening again")
 
 
-async def test_another_workers_probe_changes_nothing(listening: PrincipalCache, dsn: str) -> None:
+async def test_another_workers_probe_changes_nothing(
+    listening: PrincipalCache, dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    on_notice = listening._on_notice
+
+    def recording(connection: object, pid: int, channel: str, payload: str) -> None:
+        seen.append(payload)
+        on_notice(connection, pid, channel, payload)
+
+    # The listener was given the bound method when it LISTENed; asyncpg calls what it holds,
+    # so the recording wrapper goes on the connection through a fresh listen.
+    monkeypatch.setattr(listening, "_on_notice", recording)
+    await _reconnect(listening, dsn)
     principal = _principal()
     listening.keep(_key(principal), principal, LATER, listening.generation)
+    generation = listening.generation
     other = await asyncpg.connect(dsn)
     try:
         await other.execute("SELECT pg_notify($1, 'probe:from-another-worker')", CHANNEL)
-        await other.execute("SELECT pg_notify($1, '')", CHANNEL)  # a change, after it
     finally:
         await other.close()
-    # Notices arrive in order: once the change has been seen, the probe was seen before it.
-    await _until(lambda: listening.get(_key(principal)) is None, "forgotten")
-    generation = listening.generation
-    listening.keep(_key(principal), principal, LATER, generation)
-    await asyncio.sleep(0.2)
-    assert listening.get(_key(principal)) is principal
+    await _until(lambda: "probe:from-another-worker" in seen, "the probe seen")
     assert listening.generation == generation
+    assert listening.get(_key(principal)) is principal
 
 
 async def test_a_worker_whose_notices_do_not_arrive_keeps_nothing(
     dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Behind a pooler that cannot LISTEN, notices never come: the probe finds it out."""
+    probes: list[str] = []
 
     class Deaf(PrincipalCache):
-        def _on_notice(self, *_: Any) -> None:
-            pass
+        def _on_notice(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+            probes.append(payload)  # heard by PostgreSQL's count, never acted upon
 
     monkeypatch.setattr(principal_cache, "PROBE_TIMEOUT_SECONDS", 0.2)
     monkeypatch.setattr(principal_cache, "RECONNECT_SECONDS", 0.05)
+    monkeypatch.setattr(principal_cache, "APPLICATION_NAME", f"test {uuid.uuid4().hex}")
     cache = Deaf()
     task = asyncio.create_task(cache.listen(dsn))
     try:
-        await asyncio.sleep(1.0)  # several connections and probes, none answered
+        await _until(lambda: len(probes) >= 2, "probed twice")
         assert not cache.listening
         principal = _principal()
         cache.keep(_key(principal), principal, LATER, cache.generation)
@@ -185,6 +210,45 @@ async def test_a_worker_whose_notices_do_not_arrive_keeps_nothing(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_nothing_kept_is_served_once_the_last_probe_is_too_old(
+    listening: PrincipalCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listening connection that died without a word stops the serving within the lease."""
+    principal = _principal()
+    listening.keep(_key(principal), principal, LATER, listening.generation)
+    assert listening.get(_key(principal)) is principal
+    monkeypatch.setattr(principal_cache, "LEASE_SECONDS", 0.0)
+    assert not listening.listening
+    assert listening.get(_key(principal)) is None
+
+
+async def test_the_generation_is_read_before_the_lookup(
+    listening: PrincipalCache, session: AsyncSession, settings: Settings, make_user: MakeUser
+) -> None:
+    """A notice that arrives while the principal is being read: the answer is not kept."""
+    user = await make_user(Role.LAWYER)
+    signed_in = await sessions.sign_in(
+        session, settings, email=user.email, password=PASSWORD, client_address="203.0.113.7"
+    )
+    assert not isinstance(signed_in, Exception), signed_in
+    execute = session.execute
+
+    async def notice_during_the_lookup(*args: Any, **kwargs: Any) -> Any:
+        result = await execute(*args, **kwargs)
+        listening.forget_all()
+        return result
+
+    secret = settings.resolved_secret_key()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(session, "execute", notice_during_the_lookup)
+        await sessions.principal_from_token(session, secret, signed_in.token, listening)
+    key = (signed_in.session_id, user.id, Role.LAWYER.value)
+    assert listening.get(key) is None
+    # The same lookup with no notice during it is kept under that key.
+    principal = await sessions.principal_from_token(session, secret, signed_in.token, listening)
+    assert listening.get(key) is principal
 
 
 async def test_requests_use_the_kept_principal_until_told_of_a_change(

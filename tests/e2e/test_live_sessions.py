@@ -64,7 +64,11 @@ def _sql(database: ProvisionedDatabase, *steps: tuple[object, ...]) -> object:
 
 def _wait_for_listener(database: ProvisionedDatabase) -> None:
     deadline = time.monotonic() + 10
-    query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
+    # Its LISTEN done (probes go out on another connection), in this run's database.
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+        "AND datname = current_database() AND query LIKE 'LISTEN%'"
+    )
     while not _sql(database, (query, APPLICATION_NAME)):
         assert time.monotonic() < deadline, "the live server never listened for notices"
         time.sleep(0.05)

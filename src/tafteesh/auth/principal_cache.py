@@ -5,15 +5,19 @@ and whether all are still current. Reading them from the database on every reque
 statement in three of a case page. Each worker now keeps the principals it has read and LISTENs
 on ``tafteesh_principals``, which triggers notify when a session, an account or an organisation
 is changed or deleted (migration 0006), by the app or by hand. On any notice the worker forgets
-everything it kept, so a revoked session, a deactivated account or a changed role still takes
-effect at once, within the time a notice takes to arrive (a millisecond or so on one machine).
+everything it kept. A revoked session, a deactivated account or a changed role therefore stops
+being accepted as soon as the notice reaches each worker: a millisecond or so after the commit
+on one machine. A request that overtakes the notice in that moment is answered as one already
+in flight at the commit would have been.
 
-A worker keeps nothing while it is not listening: before its first LISTEN, after the
-connection is lost (it forgets all and reconnects), and in the tests, which drive the app
-without its lifespan. Listening is proven, not assumed: the worker notifies itself when it
-connects and every ``PROBE_SECONDS``, and treats a probe that does not come back as a lost
-connection. Behind a pooler that cannot LISTEN (PgBouncer in transaction mode), where notices
-would silently never arrive, it therefore keeps nothing and every request reads its principal.
+A worker keeps nothing, and reads the principal on every request, unless notices are proven to
+reach it: before its first LISTEN, in the tests (which drive the app without its lifespan), and
+whenever its last probe is older than ``LEASE_SECONDS``. A probe is a notice sent from a second
+connection every ``PROBE_SECONDS``; one that does not come back counts as a lost connection.
+So behind a pooler that cannot LISTEN (PgBouncer in transaction mode), where notices would
+silently never arrive, nothing is kept; and a listening connection that dies without a word (a
+failover, a cut network) stops the serving within ``LEASE_SECONDS`` (11 s), one that is closed
+or killed at once.
 
 A principal read while a notice arrives is not kept (``generation``), so a lookup that began
 before a revocation cannot store the old answer after it. Session expiry is checked on every
@@ -25,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,19 +39,20 @@ import asyncpg
 from tafteesh.auth.principal import Principal
 
 CHANNEL = "tafteesh_principals"
-# How the listening connection shows in pg_stat_activity.
+# How the listening connection, and the one that sends its probes, show in pg_stat_activity.
 APPLICATION_NAME = "tafteesh principal notices"
-# Live sessions number in the hundreds; past this, a flood of distinct tokens starts afresh.
-MAX_KEPT = 10_000
+MAX_KEPT = 10_000  # live sessions number in the hundreds; past this, start afresh
 RECONNECT_SECONDS = 1.0
-# How often the worker checks that its notices still arrive (a cut network, a pooler), and how
-# long its own probe may take to come back.
-PROBE_SECONDS = 30.0
+# How often the worker proves that notices still reach it, and how long a probe may take. What
+# it kept is served only while the last proof is younger than LEASE_SECONDS, so a connection that
+# died without a word (a failover, a cut network) stops the serving within that time.
+PROBE_SECONDS = 5.0
 PROBE_TIMEOUT_SECONDS = 5.0
+LEASE_SECONDS = PROBE_SECONDS + PROBE_TIMEOUT_SECONDS + 1.0
 _PROBE = "probe:"
 
 log = logging.getLogger(__name__)
-# What a lost or refused connection raises: reconnect, never let the listener die.
+# What a lost or refused connection raises: reconnect quietly.
 _CONNECTION_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 # A bearer token's session, user and role: a token naming another role never matches.
@@ -54,7 +60,7 @@ Key = tuple[uuid.UUID, uuid.UUID, str]
 
 
 class _NoticesLost(Exception):
-    """The worker's own probe did not come back: notices are not reaching it."""
+    """The worker's probe did not come back: notices are not reaching it."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class PrincipalCache:
         self._kept: dict[Key, _Kept] = {}
         self._generation = 0
         self._listening = False
+        self._proved_at = -LEASE_SECONDS  # time.monotonic() of the last probe that came back
         self._probes: dict[str, asyncio.Event] = {}
 
     @property
@@ -77,9 +84,12 @@ class PrincipalCache:
 
     @property
     def listening(self) -> bool:
-        return self._listening
+        """Notices reach this worker: it is listening and its last probe is recent."""
+        return self._listening and time.monotonic() - self._proved_at < LEASE_SECONDS
 
     def get(self, key: Key) -> Principal | None:
+        if not self.listening:
+            return None
         kept = self._kept.get(key)
         if kept is None:
             return None
@@ -91,7 +101,7 @@ class PrincipalCache:
     def keep(self, key: Key, principal: Principal, expires_at: datetime, generation: int) -> None:
         """Keep a principal read from the database, unless a notice came since ``generation``
         was read (the lookup may have seen the row before the change) or nobody is listening."""
-        if not self._listening or generation != self._generation:
+        if not self.listening or generation != self._generation:
             return
         if len(self._kept) >= MAX_KEPT:
             self._kept.clear()
@@ -101,6 +111,10 @@ class PrincipalCache:
         self._generation += 1
         self._kept.clear()
 
+    def _stop(self) -> None:
+        self._listening = False
+        self.forget_all()
+
     def _on_notice(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
         if payload.startswith(_PROBE):
             if (arrived := self._probes.get(payload)) is not None:
@@ -109,58 +123,85 @@ class PrincipalCache:
         self.forget_all()
 
     async def listen(self, dsn: str) -> None:
-        """LISTEN for changes until cancelled, reconnecting when the connection is lost."""
+        """LISTEN for changes until cancelled, reconnecting when the connection is lost.
+
+        Probes are sent from a second connection: a notice that comes back then proves that
+        PostgreSQL delivers to this listener what other sessions send, which a pooler in
+        transaction mode (where the probe would often run on the listener's own backend) does
+        not."""
+        failures = 0
         while True:
+            # Said on the first failure and then once a minute, not on every retry.
+            say = failures % max(1, int(60 / RECONNECT_SECONDS)) == 0
             try:
-                connection = await asyncpg.connect(
-                    dsn, server_settings={"application_name": APPLICATION_NAME}
-                )
-            except _CONNECTION_ERRORS as exc:
-                log.warning("principal notices: cannot connect (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(RECONNECT_SECONDS)
-                continue
-            lost = asyncio.Event()
-            connection.add_termination_listener(lambda _connection, lost=lost: lost.set())
-            try:
-                await connection.add_listener(CHANNEL, self._on_notice)
-                await self._probe(connection)
-                # Anything read before LISTEN took effect may have missed its notice.
-                self.forget_all()
-                self._listening = True
-                await self._until_lost(connection, lost)
-                log.warning("principal notices: connection lost; reconnecting")
+                await self._listen_once(dsn)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
             except _NoticesLost:
-                log.warning(
-                    "principal notices do not arrive (is the database behind a pooler in "
-                    "transaction mode?): nothing is kept; trying again"
-                )
+                if say:
+                    log.warning(
+                        "principal notices do not arrive (is the database behind a pooler in "
+                        "transaction mode?): nothing is kept; trying again"
+                    )
+                failures += 1
             except _CONNECTION_ERRORS as exc:
-                log.warning("principal notices: %s; reconnecting", type(exc).__name__)
+                if say:
+                    log.warning("principal notices: %s; reconnecting", type(exc).__name__)
+                failures += 1
+            except Exception:  # never let the listener die: without it nothing is kept
+                if say:
+                    log.exception("principal notices: unexpected error; reconnecting")
+                failures += 1
             finally:
-                self._listening = False
-                self.forget_all()
-                if not connection.is_closed():
-                    connection.terminate()
+                self._stop()
             await asyncio.sleep(RECONNECT_SECONDS)
 
-    async def _until_lost(self, connection: asyncpg.Connection, lost: asyncio.Event) -> None:
-        while not lost.is_set():
-            try:
-                await asyncio.wait_for(lost.wait(), timeout=PROBE_SECONDS)
-            except TimeoutError:
-                await self._probe(connection)
+    async def _listen_once(self, dsn: str) -> None:
+        listener = await asyncpg.connect(
+            dsn, server_settings={"application_name": APPLICATION_NAME}
+        )
+        sender: asyncpg.Connection | None = None
+        lost = asyncio.Event()
 
-    async def _probe(self, connection: asyncpg.Connection) -> None:
-        """Notify ourselves and wait for the notice to come back."""
+        def on_lost(_connection: object) -> None:
+            self._stop()  # at once, not at the next probe
+            lost.set()
+
+        try:
+            listener.add_termination_listener(on_lost)
+            await listener.add_listener(CHANNEL, self._on_notice)
+            sender = await asyncpg.connect(
+                dsn, server_settings={"application_name": f"{APPLICATION_NAME} (probe)"}
+            )
+            sender.add_termination_listener(on_lost)
+            await self._probe(sender)
+            # Anything read before LISTEN took effect may have missed its notice.
+            self.forget_all()
+            self._listening = True
+            while not lost.is_set():
+                try:
+                    await asyncio.wait_for(lost.wait(), timeout=PROBE_SECONDS)
+                except TimeoutError:
+                    await self._probe(sender)
+            log.warning("principal notices: connection lost; reconnecting")
+        finally:
+            for connection in (listener, sender):
+                if connection is not None and not connection.is_closed():
+                    connection.terminate()
+
+    async def _probe(self, sender: asyncpg.Connection) -> None:
+        """Notify from the sender and wait for the notice to reach the listener."""
         payload = f"{_PROBE}{secrets.token_hex(8)}"
         arrived = self._probes[payload] = asyncio.Event()
         try:
-            await connection.execute(
+            await sender.execute(
                 "SELECT pg_notify($1, $2)", CHANNEL, payload, timeout=PROBE_TIMEOUT_SECONDS
             )
             try:
                 await asyncio.wait_for(arrived.wait(), timeout=PROBE_TIMEOUT_SECONDS)
             except TimeoutError:
                 raise _NoticesLost() from None
+            self._proved_at = time.monotonic()
         finally:
             del self._probes[payload]

@@ -195,9 +195,12 @@ async def principal_from_token(
 ) -> Principal:
     """Resolve a bearer token to its user in one query, refusing anything not current.
 
-    The session row is checked on every request, so a revoked session, a deactivated account
-    or a changed role takes effect at once on every worker; a worker's ``kept`` principals are
-    forgotten as soon as PostgreSQL notifies such a change (``principal_cache``).
+    The session row is checked unless this worker has ``kept`` the principal, which it does
+    only while PostgreSQL's notices of changes to sessions, accounts and organisations reach it
+    and forgets on the first one (``principal_cache``): a revoked session, a deactivated
+    account or a changed role stops being accepted on every worker as soon as the notice
+    arrives. ``generation`` is read before the lookup, so a lookup that overlaps a notice is
+    not kept.
     """
     try:
         claims = read_token(secret, token)
