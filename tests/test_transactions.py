@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from tafteesh.auth.models import Organisation
+from tafteesh.auth.roles import OrganisationKind
 from tafteesh.config import Settings
 from tafteesh.db import (
     DbSession,
@@ -48,6 +51,12 @@ def app_with_deferred_conflict(settings: Settings, engine: AsyncEngine) -> FastA
     async def marked(session: DbSession) -> dict[str, bool]:
         return {"in_transaction": await shares_transaction(session)}
 
+    @router.get("/api/v1/test-read-only-that-writes")
+    @read_only
+    async def marked_but_writes(session: DbSession) -> dict[str, bool]:
+        session.add(Organisation(name="Never saved", kind=OrganisationKind.NGO))
+        return {"saved": False}
+
     @router.get("/api/v1/test-unmarked")
     async def unmarked(session: DbSession) -> dict[str, bool]:
         return {"in_transaction": await shares_transaction(session)}
@@ -81,3 +90,14 @@ async def test_only_a_read_only_get_runs_without_a_transaction(
     assert marked_get.json() == {"in_transaction": False}
     assert marked_post.json() == {"in_transaction": True}  # the mark counts only for reads
     assert unmarked_get.json() == {"in_transaction": True}
+
+
+async def test_a_read_only_route_that_changes_objects_fails_loudly(
+    settings: Settings, app_engine: AsyncEngine
+) -> None:
+    """Its AUTOCOMMIT session would drop the object without a word; the mark must go."""
+    app = app_with_deferred_conflict(settings, app_engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        with pytest.raises(RuntimeError, match="marked read_only"):
+            await client.get("/api/v1/test-read-only-that-writes")

@@ -175,7 +175,8 @@ class TransactionalRoute(APIRoute):
     the attempt it counted); an exception rolls everything back. A commit that fails becomes an
     error response, so the client is never told 200 about a write that was lost. A ``read_only``
     GET gets an AUTOCOMMIT session instead, whose statements have committed as they ran: there
-    is nothing left to commit.
+    is nothing left to commit. Objects such a route added or changed would never be flushed, so
+    it fails loudly instead, in the tests as in production.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -189,6 +190,11 @@ class TransactionalRoute(APIRoute):
             async with maker() as session:
                 request.state.db_session = session
                 response = await handler(request)
+                if read_only and _has_changes(session):
+                    raise RuntimeError(
+                        f"{request.url.path} is marked read_only but changed objects that an "
+                        "AUTOCOMMIT session would never save: remove the mark"
+                    )
                 if session.in_transaction() and not session.info.get(_AUTOCOMMIT):
                     try:
                         await session.commit()
@@ -198,6 +204,12 @@ class TransactionalRoute(APIRoute):
             return response
 
         return handle
+
+
+def _has_changes(session: AsyncSession) -> bool:
+    return bool(
+        session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    )
 
 
 class CommitFailed(Conflict):
