@@ -176,7 +176,8 @@ class TransactionalRoute(APIRoute):
     error response, so the client is never told 200 about a write that was lost. A ``read_only``
     GET gets an AUTOCOMMIT session instead, whose statements have committed as they ran: there
     is nothing left to commit. Objects such a route added or changed would never be flushed, so
-    it fails loudly instead, in the tests as in production.
+    it fails loudly instead, in the tests as in production. After the commit it runs the app's
+    ``after_commit`` hooks (``app.state.after_commit``), each given the committed session.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -201,6 +202,8 @@ class TransactionalRoute(APIRoute):
                     except DBAPIError as exc:
                         await session.rollback()
                         raise CommitFailed() from exc
+                for hook in getattr(state, "after_commit", ()):
+                    hook(session)
             return response
 
         return handle

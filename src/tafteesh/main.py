@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.log_signer = load_signer(settings.data_dir, settings.custody_log_origin)
     app.state.engine = None
     app.state.principal_cache = PrincipalCache()
+    app.state.after_commit = (app.state.principal_cache.after_commit,)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, cookie_secure=settings.cookie_secure)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +21,7 @@ from tafteesh.auth.models import AuthSession
 from tafteesh.auth.principal import Principal
 from tafteesh.auth.principal_cache import CHANNEL, Key, PrincipalCache
 from tafteesh.auth.roles import Role
+from tafteesh.auth.tokens import read_token
 from tafteesh.config import Settings
 from tafteesh.db import driver_dsn
 from tafteesh.errors import NotAuthenticated
@@ -278,3 +281,50 @@ async def test_requests_use_the_kept_principal_until_told_of_a_change(
     listening.forget_all()
     with pytest.raises(NotAuthenticated):
         await sessions.principal_from_token(session, secret, signed_in.token, listening)
+
+
+@pytest.fixture
+def app_listening(app: FastAPI, listening: PrincipalCache) -> Iterator[FastAPI]:
+    """The shared app with a worker's listening cache, given back as it was afterwards."""
+    own = app.state.principal_cache, app.state.after_commit
+    app.state.principal_cache, app.state.after_commit = listening, (listening.after_commit,)
+    yield app
+    app.state.principal_cache, app.state.after_commit = own
+
+
+@pytest.mark.parametrize("change", ["sign out", "deactivate"])
+async def test_the_worker_that_commits_a_change_forgets_at_once(
+    change: str,
+    app_listening: FastAPI,
+    listening: PrincipalCache,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    make_user: MakeUser,
+) -> None:
+    """Nothing in the tests commits for real, so no notice ever comes: only the request's own
+    commit hook can make its worker forget, which is what this shows."""
+    user = await make_user(Role.LAWYER)
+    admin = await make_user(Role.ADMIN)
+
+    async def sign_in(email: str) -> dict[str, str]:
+        form = {"username": email, "password": PASSWORD}
+        token = (await client.post("/api/v1/auth/token", data=form)).json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    lawyer = await sign_in(user.email)
+    assert (await client.get("/api/v1/me", headers=lawyer)).status_code == 200
+    claims = read_token(settings.resolved_secret_key(), lawyer["Authorization"][7:])
+    assert listening.get((claims.session_id, claims.user_id, claims.role)) is not None
+
+    if change == "sign out":
+        response = await client.post("/api/v1/auth/logout", headers=lawyer)
+    else:
+        headers = await sign_in(admin.email)
+        found = (await client.get(f"/api/v1/users/{user.id}", headers=headers)).json()
+        response = await client.patch(
+            f"/api/v1/users/{user.id}",
+            headers=headers,
+            json={"version": found["version"], "is_active": False},
+        )
+    assert response.status_code in (200, 204), response.text
+    assert (await client.get("/api/v1/me", headers=lawyer)).status_code == 401

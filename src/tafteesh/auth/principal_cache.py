@@ -7,8 +7,10 @@ on ``tafteesh_principals``, which triggers notify when a session, an account or 
 is changed or deleted (migration 0006), by the app or by hand. On any notice the worker forgets
 everything it kept. A revoked session, a deactivated account or a changed role therefore stops
 being accepted as soon as the notice reaches each worker: a millisecond or so after the commit
-on one machine. A request that overtakes the notice in that moment is answered as one already
-in flight at the commit would have been.
+on one machine. The worker that committed the change does not wait for it: the request that
+made it (``principals_changed``) makes it forget at its commit. On other workers, a request
+that overtakes the notice in that moment is answered as one already in flight at the commit
+would have been.
 
 A worker keeps nothing, and reads the principal on every request, unless notices are proven to
 reach it: before its first LISTEN, in the tests (which drive the app without its lifespan), and
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.principal import Principal
 
@@ -57,6 +60,15 @@ _CONNECTION_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.Inte
 
 # A bearer token's session, user and role: a token naming another role never matches.
 Key = tuple[uuid.UUID, uuid.UUID, str]
+# In Session.info: this request changed a session, an account or an organisation.
+_CHANGED = "tafteesh.principals_changed"
+
+
+def principals_changed(session: AsyncSession) -> None:
+    """Mark the request as changing who someone is signed in as (sign-out, an account's role,
+    name, language or state): its worker forgets what it kept as soon as the request commits,
+    without waiting for the notice that tells every worker (``PrincipalCache.after_commit``)."""
+    session.info[_CHANGED] = True
 
 
 class _NoticesLost(Exception):
@@ -110,6 +122,14 @@ class PrincipalCache:
     def forget_all(self) -> None:
         self._generation += 1
         self._kept.clear()
+
+    def after_commit(self, session: AsyncSession) -> None:
+        """Run by ``TransactionalRoute`` once a request has committed: a request marked by
+        ``principals_changed`` makes this worker forget at once, so the next request it serves
+        (a stolen token tried right after sign-out, the page after a change of language) is
+        checked against the committed rows even before the notice arrives."""
+        if session.info.pop(_CHANGED, False):
+            self.forget_all()
 
     def _stop(self) -> None:
         self._listening = False

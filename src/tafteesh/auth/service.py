@@ -17,6 +17,7 @@ from tafteesh.auth.passwords import hash_password
 from tafteesh.auth.permissions import Permission
 from tafteesh.auth.policy import account_change_refusal
 from tafteesh.auth.principal import Principal
+from tafteesh.auth.principal_cache import principals_changed
 from tafteesh.auth.roles import Language, OrganisationKind, Role
 from tafteesh.errors import (
     Conflict,
@@ -225,6 +226,7 @@ async def update_user(
         changes.append("activated" if is_active else "deactivated")
     if not changes:
         return user
+    principals_changed(session)
     try:
         await session.flush()  # the mapper's version check catches a writer that got in first
     except StaleDataError as exc:

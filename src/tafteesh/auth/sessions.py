@@ -15,7 +15,7 @@ from tafteesh.audit import service as audit
 from tafteesh.auth.models import AuthSession, Organisation, SignInAttempt, User
 from tafteesh.auth.passwords import hash_password, needs_rehash, verify_password
 from tafteesh.auth.principal import Principal
-from tafteesh.auth.principal_cache import PrincipalCache
+from tafteesh.auth.principal_cache import PrincipalCache, principals_changed
 from tafteesh.auth.tokens import InvalidToken, issue_token, read_token, session_expiry
 from tafteesh.config import Settings
 from tafteesh.errors import NotAuthenticated, TafteeshError, TooManyRequests
@@ -152,6 +152,7 @@ class _AuditUser:
 
 
 async def sign_out(session: AsyncSession, actor: Principal) -> None:
+    principals_changed(session)
     await session.execute(
         update(AuthSession)
         .where(AuthSession.id == actor.session_id, AuthSession.revoked_at.is_(None))
