@@ -1,10 +1,9 @@
 """The `tafteesh` processes `bench/evidence.py` starts, and HTTP calls to the server.
 
 The environment a `tafteesh` command needs to work on the benchmark's folder and database
-(`server_env`, for `tafteesh serve` and `tafteesh evidence verify`); a free port; `Server`,
-which starts `tafteesh serve` in its own process group, waits for /healthz and finds the
-process that serves requests; one JSON, form or bytes request (`call_api`, `expect_status`); and
-`stream_upload`, which PUTs a large body one chunk at a time.
+(`server_env`, for `tafteesh serve` and `tafteesh evidence verify`); a free port; one JSON,
+form or bytes request (`call_api`, `expect_status`); and `stream_upload`, which PUTs a large
+body one chunk at a time. The server itself is `servers.Server`, as for `bench/run.py`.
 """
 
 from __future__ import annotations
@@ -12,19 +11,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-from evidence_common import DATA_DIR, ORIGIN, ROOT
-from proc_cpu import process_table
+from evidence_common import DATA_DIR, ORIGIN
 
 from tafteesh.embedded import DatabaseUrls
 
@@ -44,59 +39,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-class Server:
-    """`tafteesh serve` started by this script, in its own process group, logging to a file."""
-
-    def __init__(self, command: list[str], env: dict[str, str], port: int, log: Path) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-        self._log = log.open("w")
-        self.proc = subprocess.Popen(
-            command,
-            env=env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"tafteesh serve exited early; see {self._log.name}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.3)
-        raise SystemExit(f"tafteesh serve did not answer /healthz in {timeout:.0f} s")
-
-    def worker(self) -> int:
-        """The process serving requests: a spawned worker child when uvicorn made one, else the
-        serve process itself (uvicorn runs a single worker in-process)."""
-        for pid, (parent, _) in process_table().items():
-            if parent == self.proc.pid:
-                try:
-                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"spawn_main" in command:
-                    return pid
-        return self.proc.pid
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self._log.close()
 
 
 def call_api(

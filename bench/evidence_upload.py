@@ -36,7 +36,8 @@ from evidence_common import (
     reset_peak,
     user_system_s,
 )
-from evidence_server import Server, call_api, expect_status, free_port, server_env, stream_upload
+from evidence_server import call_api, expect_status, free_port, server_env, stream_upload
+from servers import Server
 from sqlalchemy.engine import URL
 
 from tafteesh.db import driver_dsn
@@ -212,7 +213,7 @@ def measure_upload(
     env = {**server_env(urls), "TAFTEESH_UPLOAD_MAX_BYTES": str(2 * total)}
     command = [str(BIN / "tafteesh"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", "1"]
-    server = Server(command, env, port, DATA_DIR / "serve.log")
+    server = Server("tafteesh serve", command, env, port, DATA_DIR / "serve.log")
     store = LocalBlobStore(DATA_DIR / "evidence")
     raw_file = DATA_DIR / "raw-compare.bin"
     uploaded: list[str] = []

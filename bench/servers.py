@@ -1,9 +1,11 @@
-"""The servers `bench/run.py` starts and talks to: the app and the baseline.
+"""The servers the benchmarks start and talk to: the app and the baseline, and the app alone
+for `bench/evidence.py`'s upload.
 
 `Server` starts one in its own process group, waits for /healthz and finds its worker
-processes; `serving` waits for a list of them and stops them afterwards. Plus the small HTTP
-helpers the run uses: one request (`send_line`), the keep-alive round trip that reveals a missing
-TCP_NODELAY, and signing in to get a bearer token.
+processes (or the one process serving, with a single worker); `serving` waits for a list of
+them and stops them afterwards. Plus the small HTTP helpers the run uses: one request
+(`send_line`), the keep-alive round trip that reveals a missing TCP_NODELAY, and signing in to
+get a bearer token.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ class Server:
                 if b"spawn_main" in command:
                     found.append(pid)
         return sorted(found)
+
+    def worker(self) -> int:
+        """The process serving requests when there is one worker: the spawned child when uvicorn
+        made one, else the serve process itself (uvicorn runs a single worker in-process)."""
+        return next(iter(self.workers()), self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
