@@ -26,7 +26,7 @@ from tafteesh.config import Settings
 from tafteesh.db import driver_dsn
 from tafteesh.errors import NotAuthenticated
 from tests.conftest import MakeUser, ProvisionedDatabase
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, bearer_for
 
 
 def _principal() -> Principal:
@@ -306,12 +306,7 @@ async def test_the_worker_that_commits_a_change_forgets_at_once(
     user = await make_user(Role.LAWYER)
     admin = await make_user(Role.ADMIN)
 
-    async def sign_in(email: str) -> dict[str, str]:
-        form = {"username": email, "password": PASSWORD}
-        token = (await client.post("/api/v1/auth/token", data=form)).json()["access_token"]
-        return {"Authorization": f"Bearer {token}"}
-
-    lawyer = await sign_in(user.email)
+    lawyer = await bearer_for(client, user)
     assert (await client.get("/api/v1/me", headers=lawyer)).status_code == 200
     claims = read_token(settings.resolved_secret_key(), lawyer["Authorization"][7:])
     assert listening.get((claims.session_id, claims.user_id, claims.role)) is not None
@@ -319,7 +314,7 @@ async def test_the_worker_that_commits_a_change_forgets_at_once(
     if change == "sign out":
         response = await client.post("/api/v1/auth/logout", headers=lawyer)
     else:
-        headers = await sign_in(admin.email)
+        headers = await bearer_for(client, admin)
         found = (await client.get(f"/api/v1/users/{user.id}", headers=headers)).json()
         response = await client.patch(
             f"/api/v1/users/{user.id}",
