@@ -33,7 +33,7 @@ from tafteesh.auth.principal import Principal
 from tafteesh.auth.sessions import _PRINCIPAL
 from tafteesh.benchdata import BENCH_LAWYER_EMAIL
 from tafteesh.cases import service, views
-from tafteesh.cases.charges import _CHARGES_OF
+from tafteesh.cases.charges import _CHARGES_OF, _CHARGES_SELECT
 from tafteesh.cases.dependencies import CaseAccess, case_access
 from tafteesh.cases.identity import load_identity_key
 from tafteesh.cases.models import CaseTeamMember
@@ -115,7 +115,7 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
             (
                 "open a session, one statement, close (pool checkout and return)",
                 read_maker,
-                lambda s: s.execute(_CHARGES_OF, {"case_id": case_id}),
+                lambda s: s.execute(_CHARGES_SELECT, {"case_id": case_id}),
             ),
             (
                 "sign-in lookup through SQLAlchemy (once per session and worker)",
@@ -132,9 +132,18 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
                 read_maker,
                 lambda s: case_access(s, principal, case_id),
             ),
-            ("its charges", read_maker, lambda s: s.execute(_CHARGES_OF, {"case_id": case_id})),
             (
-                "its stage history (rows)",
+                "its charges through SQLAlchemy",
+                read_maker,
+                lambda s: s.execute(_CHARGES_SELECT, {"case_id": case_id}),
+            ),
+            (
+                "its charges on the driver (tafteesh.driver, as the app reads them)",
+                read_maker,
+                lambda s: _CHARGES_OF.fetch(s, {"case_id": case_id}),
+            ),
+            (
+                "its stage history (driver rows)",
                 read_maker,
                 lambda s: service.stage_history(s, case_id),
             ),
@@ -155,7 +164,7 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
                 results.append((label, await _per_call(which, step, repeat)))
 
         async def begin_commit(session: AsyncSession) -> None:
-            await session.execute(_CHARGES_OF, {"case_id": case_id})
+            await session.execute(_CHARGES_SELECT, {"case_id": case_id})
             await session.commit()
 
         in_txn = await _per_call(maker, begin_commit, repeat)

@@ -3,7 +3,9 @@
 Every change to a case or one of its parts leaves the same three traces, in the same
 transaction as the change itself. Here they are written by one statement (two data-modifying
 CTEs and an INSERT), whatever the number of events and rows, so the bookkeeping of a change
-costs one round trip instead of one per row.
+costs one round trip instead of one per row. It runs on the driver (tafteesh.driver): every
+write in the app goes through it. What the caller changed through the ORM is flushed first, as
+it would be if each trace were an ORM object flushed after it.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tafteesh.audit.service import AuditActor, AuditLine, row_values
 from tafteesh.cases.models import Case
 from tafteesh.cases.timeline import Entry
+from tafteesh.driver import DriverStatement
 
 # The arrays are unnested in their order, so the events' ids (the timeline's order) follow the
 # order the caller gave them. ``touch`` is false for changes that are not the case's news.
-_RECORD_CHANGE = text(
-    """
+_RECORD_CHANGE = DriverStatement(
+    text(
+        """
 WITH touched AS (
     UPDATE cases SET updated_at = :now WHERE id = CAST(:case_id AS uuid) AND :touch
 ), events AS (
@@ -45,6 +49,7 @@ FROM unnest(CAST(:actions AS varchar[]), CAST(:object_types AS varchar[]),
      WITH ORDINALITY AS a(action, object_type, object_id, summary, n)
 ORDER BY a.n
 """
+    )
 )
 
 
@@ -63,15 +68,11 @@ async def record_change(
     The case's version is not bumped: adding a hearing or an accused changes the case's parts,
     not its record, and a colleague editing the record meanwhile must not be told it is stale.
     """
-    if session.new or session.dirty or session.deleted:
-        # What the caller changed through the ORM reaches the database first, as it would if
-        # each trace were an ORM object flushed after it.
-        await session.flush()
     now = datetime.now(UTC)
     rows = [row_values(actor, line) for line in audit]
     request = row_values(actor, AuditLine(""))
-    await session.execute(
-        _RECORD_CHANGE,
+    await _RECORD_CHANGE.fetch(
+        session,
         {
             "now": now,
             "case_id": case.id,

@@ -14,19 +14,20 @@ from tafteesh.cases.errors import UnknownCharge
 from tafteesh.cases.models import CaseCharge
 from tafteesh.cases.schemas import ChargeIn
 from tafteesh.cases.stages import Regime
+from tafteesh.driver import DriverStatement
 
-# Core, built once: the case page and the case API read it on every request.
+# Core, built once and run on the driver: the case page and the case API read it on every
+# request.
 _charges = cast(Table, CaseCharge.__table__).c
-_CHARGES_OF = (
+_CHARGES_SELECT = (
     select(_charges.act, _charges.section)
     .where(_charges.case_id == bindparam("case_id"))
     .order_by(_charges.id)
 )
-
-
+_CHARGES_OF = DriverStatement(_CHARGES_SELECT)
 # The same, writing the audit row of the read that shows them: a case page reads its charges
 # on every tab, and its audit row then costs no round trip of its own.
-_CHARGES_OF_AUDITED = _CHARGES_OF.add_cte(audit.read_audit())
+_CHARGES_OF_AUDITED = DriverStatement(_CHARGES_SELECT.add_cte(audit.read_audit()))
 
 
 async def charges_of(
@@ -36,9 +37,9 @@ async def charges_of(
     writes that audit row."""
     catalogue = load_catalogue()
     if read_audit is None:
-        rows = await session.execute(_CHARGES_OF, {"case_id": case_id})
+        rows = await _CHARGES_OF.fetch(session, {"case_id": case_id})
     else:
-        rows = await session.execute(_CHARGES_OF_AUDITED, {"case_id": case_id, **read_audit})
+        rows = await _CHARGES_OF_AUDITED.fetch(session, {"case_id": case_id, **read_audit})
     return [catalogue.get(Act(act), section) for act, section in rows]
 
 

@@ -35,6 +35,7 @@ from tafteesh.cases.changes import record_change
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.stages import Stage, allowed_next
+from tafteesh.driver import DriverStatement
 from tafteesh.errors import Forbidden, InvalidInput, StaleVersion
 from tafteesh.hearings.models import Hearing
 from tafteesh.hearings.schemas import OutcomeIn
@@ -125,9 +126,10 @@ def _validate_outcome(hearing: Hearing, case: Case, data: OutcomeIn, today: date
 
 
 # Recording an outcome is the app's most frequent write, so it is a handful of Core statements
-# built once, in the order that needs the fewest: the next hearing first, then this hearing
-# with its outcome and the link to the next one in a single guarded UPDATE, then the case's
-# timeline and audit rows in one statement (cases.changes).
+# built once and run on the driver (tafteesh.driver), in the order that needs the fewest: the
+# next hearing first, then this hearing with its outcome and the link to the next one in a
+# single guarded UPDATE, then the case's timeline and audit rows in one statement
+# (cases.changes).
 _HEARINGS = cast(Table, Hearing.__table__)
 _COLUMNS = tuple(_HEARINGS.c)
 _VERSION = _HEARINGS.c.version
@@ -149,36 +151,47 @@ _NEXT_FIELDS = (
     "witness_number", "created_by",
 )  # fmt: skip
 # A new hearing on the next date, unless one is already scheduled then (which becomes the next).
-_SCHEDULE_NEXT = (
+# Its other columns take their server defaults: scheduled, recorded, verified, version 1.
+_SCHEDULE_NEXT = DriverStatement(
     insert(_HEARINGS)
     .from_select(
         _NEXT_FIELDS,
         select(*(_typed(name) for name in _NEXT_FIELDS)).where(
             ~exists().where(*_SCHEDULED_THAT_DAY)
         ),
+        include_defaults=False,
     )
     .returning(*_COLUMNS)
 )
-_SCHEDULED_ON = select(*_COLUMNS).where(*_SCHEDULED_THAT_DAY)
+_SCHEDULED_ON = DriverStatement(select(*_COLUMNS).where(*_SCHEDULED_THAT_DAY))
 # The next hearing an earlier save of this outcome made, while it has not happened yet.
 _FOLLOWING = update(_HEARINGS).where(
     _HEARINGS.c.id == bindparam("following_id"), _HEARINGS.c.status == _SCHEDULED
 )
-_MOVE_FOLLOWING = _FOLLOWING.values(
-    hearing_date=bindparam("moved_to"),
-    purpose=func.coalesce(bindparam("moved_purpose", type_=String), _HEARINGS.c.purpose),
-    witness_number=bindparam("moved_witness", type_=Integer),
-    version=_VERSION + 1,
-).returning(*_COLUMNS)
-_CANCEL_FOLLOWING = _FOLLOWING.values(
-    status=HearingStatus.CANCELLED.value, version=_VERSION + 1
-).returning(_HEARINGS.c.id)
+_MOVE_FOLLOWING = DriverStatement(
+    _FOLLOWING.values(
+        hearing_date=bindparam("moved_to"),
+        purpose=func.coalesce(bindparam("moved_purpose", type_=String), _HEARINGS.c.purpose),
+        witness_number=bindparam("moved_witness", type_=Integer),
+        version=_VERSION + 1,
+    ).returning(*_COLUMNS)
+)
+_CANCEL_FOLLOWING = DriverStatement(
+    _FOLLOWING.values(status=HearingStatus.CANCELLED.value, version=_VERSION + 1).returning(
+        _HEARINGS.c.id
+    )
+)
+# What recording an outcome sets, besides the version.
+_RECORDED_FIELDS = (
+    "outcome", "status", "adjournment_reason", "adjournment_sought_by", "attendance",
+    "business_recorded", "survivor_note", "next_date", "next_hearing_id", "outcome_recorded_at",
+    "outcome_recorded_by", "verified",
+)  # fmt: skip
 # The outcome itself, only over the version the lawyer saw: a second writer changes nothing.
-# Besides the version, it sets the columns named by the values bound when it runs.
-_RECORD = (
+_RECORD = DriverStatement(
     update(_HEARINGS)
     .where(_HEARINGS.c.id == bindparam("hearing_id"), _VERSION == bindparam("seen_version"))
-    .values(version=_VERSION + 1)
+    .values(version=_VERSION + 1, **{name: _typed(name) for name in _RECORDED_FIELDS})
     .returning(*_COLUMNS)
 )
 
@@ -204,37 +217,33 @@ async def record_outcome(
     sought_by = data.adjournment_sought_by or (reason.usual_party if reason else None)
 
     next_hearing, scheduled = await _place_next_hearing(session, actor, case, hearing, data)
-    recorded = (
-        await session.execute(
-            _RECORD,
-            {
-                "hearing_id": hearing.id,
-                "seen_version": data.version,
-                "outcome": data.outcome.value,
-                "status": data.outcome.status.value,
-                "adjournment_reason": reason.value if reason else None,
-                "adjournment_sought_by": sought_by.value if sought_by else None,
-                "attendance": (
-                    data.attendance.model_dump()
-                    if data.attendance is not None
-                    else hearing.attendance
-                ),
-                "business_recorded": data.business_recorded or hearing.business_recorded,
-                "survivor_note": data.survivor_note or hearing.survivor_note,
-                "next_date": data.next_date,
-                "next_hearing_id": next_hearing.id if next_hearing else None,
-                "outcome_recorded_at": datetime.now(UTC),
-                "outcome_recorded_by": actor.id,
-                "verified": True,
-            },
-        )
-    ).one_or_none()
+    recorded = await _RECORD.fetch_one(
+        session,
+        {
+            "hearing_id": hearing.id,
+            "seen_version": data.version,
+            "outcome": data.outcome.value,
+            "status": data.outcome.status.value,
+            "adjournment_reason": reason.value if reason else None,
+            "adjournment_sought_by": sought_by.value if sought_by else None,
+            "attendance": (
+                data.attendance.model_dump() if data.attendance is not None else hearing.attendance
+            ),
+            "business_recorded": data.business_recorded or hearing.business_recorded,
+            "survivor_note": data.survivor_note or hearing.survivor_note,
+            "next_date": data.next_date,
+            "next_hearing_id": next_hearing.id if next_hearing else None,
+            "outcome_recorded_at": datetime.now(UTC),
+            "outcome_recorded_by": actor.id,
+            "verified": True,
+        },
+    )
     if recorded is None:
         # Someone saved this hearing since it was read; what they saved is the conflict shown.
         # The request rolls back, taking the next hearing placed above with it.
         await session.refresh(hearing)
         raise StaleVersion("hearing", hearing_snapshot(hearing))
-    for name, value in recorded._mapping.items():
+    for name, value in recorded.items():
         set_committed_value(hearing, name, value)
 
     events = [_outcome_entry(hearing, data, reason, sought_by)]
@@ -275,42 +284,38 @@ async def _place_next_hearing(
     following = hearing.next_hearing_id
     if data.next_date is None:
         if following is not None:
-            await session.execute(_CANCEL_FOLLOWING, {"following_id": following})
+            await _CANCEL_FOLLOWING.fetch(session, {"following_id": following})
         return None, False
     witness = _next_witness(hearing, data)
     if following is not None:
-        moved = (
-            await session.execute(
-                _MOVE_FOLLOWING,
-                {
-                    "following_id": following,
-                    "moved_to": data.next_date,
-                    "moved_purpose": data.next_purpose.value if data.next_purpose else None,
-                    "moved_witness": witness,
-                },
-            )
-        ).one_or_none()
+        moved = await _MOVE_FOLLOWING.fetch_one(
+            session,
+            {
+                "following_id": following,
+                "moved_to": data.next_date,
+                "moved_purpose": data.next_purpose.value if data.next_purpose else None,
+                "moved_witness": witness,
+            },
+        )
         if moved is not None:
             return moved, False
     place = {"case_id": case.id, "hearing_date": data.next_date}
-    created = (
-        await session.execute(
-            _SCHEDULE_NEXT,
-            {
-                **place,
-                "id": uuid.uuid4(),
-                "court_establishment": hearing.court_establishment,
-                "court_number": hearing.court_number,
-                "judge": hearing.judge,
-                "purpose": (data.next_purpose or Purpose(hearing.purpose)).value,
-                "witness_number": witness,
-                "created_by": actor.id,
-            },
-        )
-    ).one_or_none()
+    created = await _SCHEDULE_NEXT.fetch_one(
+        session,
+        {
+            **place,
+            "id": uuid.uuid4(),
+            "court_establishment": hearing.court_establishment,
+            "court_number": hearing.court_number,
+            "judge": hearing.judge,
+            "purpose": (data.next_purpose or Purpose(hearing.purpose)).value,
+            "witness_number": witness,
+            "created_by": actor.id,
+        },
+    )
     if created is not None:
         return created, True
-    return (await session.execute(_SCHEDULED_ON, place)).first(), False
+    return await _SCHEDULED_ON.fetch_one(session, place), False
 
 
 def _next_witness(hearing: Hearing, data: OutcomeIn) -> int | None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Row
-
+from tafteesh.driver import DriverRow
 from tafteesh.hearings.models import Hearing
 from tafteesh.hearings.schemas import Attendance, HearingRead
 from tafteesh.hearings.vocabulary import Purpose
 
 # A hearing as a row of its table, where a write returned it rather than the ORM loading it.
-HearingRow = Row[Any]
+HearingRow = DriverRow
 
 
 def hearing_read(

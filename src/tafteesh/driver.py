@@ -1,0 +1,174 @@
+"""Hot statements run on the request session's own asyncpg connection.
+
+SQLAlchemy's work around each execution (the statement's cache key, binding every parameter
+through an execution context, building a result) costs about 0.15 ms of Python, twice what
+asyncpg spends on the same statement (bench/README.md, "Where the app's time goes"). For the
+few statements on the busiest paths, ``DriverStatement`` compiles a Core statement once, exactly
+as SQLAlchemy would send it, and runs it with asyncpg on the connection the session holds: in the
+session's transaction, seeing what the session flushed, and failing with SQLAlchemy's own
+exceptions, so callers, the transaction boundary and the tests cannot tell the difference.
+
+What it gives up: no ORM objects (rows are ``DriverRow``: asyncpg records whose fields also read
+as attributes, like SQLAlchemy's rows), no "expanding" IN parameters, no Python-side column
+defaults (an INSERT leaves them to the columns' server defaults), and no result processing
+beyond the driver's own decoding, so the statement's columns must be of types asyncpg returns as
+the app expects (UUIDs, text, numbers, dates and timestamps, arrays; JSON and JSONB are decoded
+by the codecs SQLAlchemy's dialect installs on every connection). Compiling refuses statements
+outside that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+import asyncpg
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    Time,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.type_api import TypeEngine
+
+# Result types asyncpg decodes to the same Python values SQLAlchemy's would (see above).
+_PLAIN_RESULTS = (Uuid, String, Integer, Numeric, Boolean, Date, DateTime, Time, ARRAY, JSON)
+
+
+# asyncpg ships no type hints, so mypy sees its Record as Any.
+class DriverRow(asyncpg.Record):  # type: ignore[misc]
+    """A row whose fields read as attributes too (``row.hearing_date``), as SQLAlchemy's do."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class DriverStatement:
+    """A Core statement compiled once for asyncpg; ``fetch`` runs it on a session's connection.
+
+    Parameters are bound by name, as with ``session.execute``; values fixed in the statement
+    (``column == "scheduled"``, ``version + 1``) are bound from the statement itself. It is
+    compiled by the engine's own dialect on first use, so its SQL is what SQLAlchemy sends.
+    """
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: _Compiled | None = None
+
+    async def fetch(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[DriverRow]:
+        """Run in ``session``'s transaction (which it begins, as SQLAlchemy would, if nothing
+        has yet) and return every row."""
+        if session.new or session.dirty or session.deleted:
+            await session.flush()  # what the session changed is visible, as to session.execute
+        dialect, adapter = await _connection_of(session)
+        compiled = self._compiled or self._compile(dialect)
+        args = compiled.arguments(params)
+        # The adapter's own discipline: one statement at a time, the transaction begun lazily.
+        async with adapter._execute_mutex:
+            if adapter._transaction is None:
+                await adapter._start_transaction()  # a no-op on an AUTOCOMMIT session
+            try:
+                rows = await adapter._connection.fetch(compiled.sql, *args, record_class=DriverRow)
+            except Exception as error:
+                raise _as_sqlalchemy_error(dialect, adapter, compiled.sql, args, error) from error
+        return cast(Sequence[DriverRow], rows)
+
+    async def fetch_one(self, session: AsyncSession, params: Mapping[str, Any]) -> DriverRow | None:
+        """The first row or None (the statement should return at most one)."""
+        rows = await self.fetch(session, params)
+        return rows[0] if rows else None
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        self._compiled = _Compiled(self.statement, dialect)
+        return self._compiled
+
+
+class _Compiled:
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        if dialect.driver != "asyncpg":
+            raise TypeError(f"DriverStatement runs on asyncpg, not {dialect.driver}")
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        if compiled.positiontup is None:
+            raise TypeError("DriverStatement needs a positional (asyncpg) compilation")
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            names = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
+            raise TypeError(
+                f"{names}: Python-side defaults are not computed here; leave them to the "
+                "columns' server defaults (from_select(..., include_defaults=False))"
+            )
+        self.sql = compiled.string
+        # For each $n: the name a caller binds, or the value fixed in the statement.
+        self._positions: list[tuple[str, Any]] = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            if bind.expanding:
+                raise TypeError(f"{bind.key}: expanding IN parameters are not supported")
+            self._positions.append((bind.key, _REQUIRED if bind.required else bind.effective_value))
+        processors = cast(dict[str, Callable[[Any], Any]], compiled._bind_processors)
+        self._processors = [processors.get(name) for name in compiled.positiontup]
+        for column in compiled._result_columns:
+            kind: TypeEngine[Any] = column[3]
+            if not isinstance(kind, _PLAIN_RESULTS):
+                raise TypeError(f"{column[0]}: {kind!r} results need SQLAlchemy's processing")
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        """The positional arguments for ``params``; a required name not given is a KeyError."""
+        values = []
+        for (key, fixed), process in zip(self._positions, self._processors, strict=True):
+            value = params[key] if fixed is _REQUIRED or key in params else fixed
+            values.append(process(value) if process is not None and value is not None else value)
+        return values
+
+
+_REQUIRED = object()
+
+
+_HELD = "tafteesh.driver"  # in Session.info: (transaction, dialect, adapter) while it lasts
+
+
+async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any]:
+    """The dialect and SQLAlchemy's asyncpg adapter of the connection ``session``'s transaction
+    holds, beginning the transaction if need be. A transaction keeps its connection until it
+    ends, so they are looked up once per transaction or savepoint (asking the session costs a
+    greenlet switch)."""
+    held = session.info.get(_HELD)
+    transaction = _innermost(session)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1], held[2]
+    # Asking the session also emits what it has deferred, such as a SAVEPOINT of begin_nested.
+    connection = await session.connection()
+    adapter = (await connection.get_raw_connection()).dbapi_connection
+    session.info[_HELD] = (_innermost(session), connection.dialect, adapter)
+    return connection.dialect, adapter
+
+
+def _innermost(session: AsyncSession) -> SessionTransaction | None:
+    sync = session.sync_session
+    return sync.get_nested_transaction() or sync.get_transaction()
+
+
+def _as_sqlalchemy_error(
+    dialect: Dialect, adapter: Any, sql: str, args: list[Any], error: Exception
+) -> Exception:
+    """The exception ``session.execute`` would have raised: the adapter turns asyncpg's error
+    into its DB-API class (noting a lost connection), SQLAlchemy wraps that (IntegrityError…)."""
+    try:
+        adapter._handle_exception(error)
+    except Exception as translated:  # noqa: BLE001  (it always raises; this is its result)
+        error = translated
+    return DBAPIError.instance(sql, args, error, dialect.loaded_dbapi.Error)
