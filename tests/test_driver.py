@@ -7,7 +7,7 @@ import uuid
 from typing import cast
 
 import pytest
-from sqlalchemy import BigInteger, Table, bindparam, func, insert, select, text
+from sqlalchemy import BigInteger, Table, bindparam, func, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from tafteesh.auth.models import Organisation
 from tafteesh.auth.roles import OrganisationKind
 from tafteesh.db import create_read_sessionmaker, create_sessionmaker
-from tafteesh.driver import DriverStatement
+from tafteesh.driver import DriverStatement, as_loaded, columns_of
 from tafteesh.hearings.models import Hearing
 
 _TXID = DriverStatement(select(func.txid_current(type_=BigInteger).label("txid")))
@@ -119,3 +119,46 @@ def test_values_fixed_in_the_statement_are_bound_from_it() -> None:
     assert compiled.arguments({"case_id": case_id}) == [case_id, "scheduled"]
     with pytest.raises(KeyError):
         compiled.arguments({})
+
+
+_ORGANISATION_ROW = DriverStatement(
+    select(*columns_of(Organisation)).where(_ORGANISATIONS.c.id == bindparam("id"))
+)
+
+
+async def test_a_row_becomes_an_orm_object_as_if_a_query_had_loaded_it(
+    session: AsyncSession,
+) -> None:
+    added = Organisation(name="Loaded NGO", kind=OrganisationKind.NGO)
+    session.add(added)
+    await session.flush()
+    organisation_id = added.id
+    session.expunge(added)
+
+    row = await _ORGANISATION_ROW.fetch_one(session, {"id": organisation_id})
+    assert row is not None
+    organisation = as_loaded(session, Organisation, row)
+    assert organisation is not added
+    assert inspect(organisation).persistent
+    assert not session.dirty  # its values are the committed state, not changes
+    # Changing it is an UPDATE of that row, as for an object the ORM loaded.
+    organisation.name = "Renamed NGO"
+    await session.flush()
+    renamed = await _ORGANISATION_NAMED.fetch_one(session, {"name": "Renamed NGO"})
+    assert renamed is not None
+    assert renamed.id == organisation_id
+
+
+async def test_an_object_the_session_holds_is_reused_and_its_expired_values_filled_in(
+    session: AsyncSession,
+) -> None:
+    organisation = Organisation(name="Held NGO", kind=OrganisationKind.NGO)
+    session.add(organisation)
+    await session.flush()
+    organisation_id = organisation.id
+    session.expire(organisation)
+    row = await _ORGANISATION_ROW.fetch_one(session, {"id": organisation_id})
+    assert row is not None
+    assert as_loaded(session, Organisation, row) is organisation
+    # Filled from the row: reading it needs no SQL (which would fail here, outside a greenlet).
+    assert organisation.name == "Held NGO"

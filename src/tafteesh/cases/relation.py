@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.auth.models import Organisation
@@ -19,6 +19,7 @@ from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
 from tafteesh.cases.policy import CaseRelation
 from tafteesh.db import Base
+from tafteesh.driver import DriverRow, DriverStatement, as_loaded, columns_of
 
 
 class CaseWithRelation(NamedTuple):
@@ -27,8 +28,9 @@ class CaseWithRelation(NamedTuple):
     owning_organisation: str
 
 
-# Built once: the case page and every case-scoped route run this, and building a statement costs
-# more Python than PostgreSQL spends answering it. Only the bound values change per request.
+# Built once and run on the driver (tafteesh.driver): the case page and every case-scoped route
+# run this, and the ORM's loading of the row cost more than PostgreSQL spent answering it. The
+# case still becomes an ORM object (driver.as_loaded), so services change it as usual.
 _TEAM_ROLE = (
     select(CaseTeamMember.team_role)
     .where(
@@ -44,8 +46,13 @@ _OWN_SURVIVOR = exists(
         Survivor.case_id == Case.id, Survivor.user_id == bindparam("actor_id")
     )
 )
-_CASE_WITH_RELATION = (
-    select(Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
+_RELATION = (
+    Organisation.name.label("owning_organisation"),
+    _TEAM_ROLE.label("team_role"),
+    _OWN_SURVIVOR.label("is_own_survivor"),
+)
+_CASE_WITH_RELATION = DriverStatement(
+    select(*columns_of(Case), *_RELATION)
     .join(Organisation, Organisation.id == Case.owning_organisation_id)
     .where(Case.id == bindparam("case_id"))
 )
@@ -56,24 +63,25 @@ async def relation_to_case(
 ) -> CaseWithRelation | None:
     """The case, its owner's name and what the actor is to it, in one round trip; None when
     there is no case."""
-    row = (
-        await session.execute(_CASE_WITH_RELATION, {"case_id": case_id, "actor_id": actor.id})
-    ).one_or_none()
-    if row is None:
-        return None
-    case, owner, role, is_own = row
-    return CaseWithRelation(case, CaseRelation(team_role=role, is_own_survivor=bool(is_own)), owner)
+    row = await _CASE_WITH_RELATION.fetch_one(session, {"case_id": case_id, "actor_id": actor.id})
+    return _with_relation(as_loaded(session, Case, row), row) if row is not None else None
+
+
+def _with_relation(case: Case, row: DriverRow) -> CaseWithRelation:
+    relation = CaseRelation(team_role=row["team_role"], is_own_survivor=row["is_own_survivor"])
+    return CaseWithRelation(case, relation, row["owning_organisation"])
 
 
 Part = TypeVar("Part", bound=Base)
+_PART = "part_"  # the part's columns are labelled with this, the case's by their own names
 
 
 @cache
-def _part_with_case(model: type[Base]) -> Select[Any]:
+def _part_with_case(model: type[Base]) -> DriverStatement:
     """A hearing, evidence item or claim with its case and what the reader is to that case."""
     columns = model.__table__.c
-    return (
-        select(model, Case, Organisation.name, _TEAM_ROLE, _OWN_SURVIVOR)
+    return DriverStatement(
+        select(*columns_of(model, _PART), *columns_of(Case), *_RELATION)
         .join(Case, Case.id == columns.case_id)
         .join(Organisation, Organisation.id == Case.owning_organisation_id)
         .where(columns.id == bindparam("part_id"))
@@ -85,11 +93,10 @@ async def part_with_relation(
 ) -> tuple[Part, CaseWithRelation] | None:
     """A part of a case (``model`` has ``id`` and ``case_id``) with its case, in one round trip;
     None when there is no such part. Whether the actor may see it is the caller's question."""
-    row = (
-        await session.execute(_part_with_case(model), {"part_id": part_id, "actor_id": actor.id})
-    ).one_or_none()
+    row = await _part_with_case(model).fetch_one(
+        session, {"part_id": part_id, "actor_id": actor.id}
+    )
     if row is None:
         return None
-    part, case, owner, role, is_own = row
-    relation = CaseRelation(team_role=role, is_own_survivor=bool(is_own))
-    return part, CaseWithRelation(case, relation, owner)
+    part = as_loaded(session, model, row, _PART)
+    return part, _with_relation(as_loaded(session, Case, row), row)
