@@ -78,6 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # which otherwise paused requests for tens of milliseconds (bench/README.md).
         gc.collect()
         gc.freeze()
+        # A request allocates thousands of short-lived containers (rows, contexts, SQLAlchemy's
+        # execution state), so at the default threshold of 700 the young generation was
+        # collected every few requests: 0.9 s of one worker's 15 s under load went to the
+        # collector, against 0.3 s at these thresholds (bench/README.md, finding 20).
+        gc.set_threshold(20_000, 20, 20)
         yield
         for task in (checkpoints, notices):
             task.cancel()
