@@ -7,17 +7,35 @@ import uuid
 from typing import cast
 
 import pytest
-from sqlalchemy import BigInteger, Table, bindparam, func, insert, inspect, select, text
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.exc import DBAPIError, IntegrityError, PendingRollbackError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from tafteesh.auth.models import Organisation
 from tafteesh.auth.roles import OrganisationKind
-from tafteesh.db import create_read_sessionmaker, create_sessionmaker
+from tafteesh.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from tafteesh.driver import DriverStatement, as_loaded, columns_of
 from tafteesh.hearings.models import Hearing
+from tests.conftest import ProvisionedDatabase
 
+_BACKEND = DriverStatement(select(func.pg_backend_pid(type_=Integer).label("pid")))
 _TXID = DriverStatement(select(func.txid_current(type_=BigInteger).label("txid")))
 _ORGANISATIONS = cast(Table, Organisation.__table__)
 _ORGANISATION_NAMED = DriverStatement(
@@ -66,14 +84,75 @@ async def test_on_an_autocommit_session_each_statement_commits_as_it_runs(
         assert not await _same_transaction(session)
 
 
-async def test_it_sees_what_the_session_has_not_flushed_yet(session: AsyncSession) -> None:
+async def test_it_flushes_pending_changes_only_when_the_session_autoflushes(
+    connection: AsyncConnection, session: AsyncSession
+) -> None:
+    # The app's sessions do not autoflush: a pending change stays pending, as it would for
+    # session.execute (a read_only route's guard still sees it; services flush themselves).
     session.add(Organisation(name="Pending NGO", kind=OrganisationKind.NGO))
-    found = await _ORGANISATION_NAMED.fetch_one(session, {"name": "Pending NGO"})
-    assert found is not None
-    # Rows read by name, by position and as attributes.
-    assert found["kind"] == found[1] == found.kind == "ngo"
-    with pytest.raises(AttributeError):
-        _ = found.no_such_column
+    assert await _ORGANISATION_NAMED.fetch_one(session, {"name": "Pending NGO"}) is None
+    assert session.new
+    async with AsyncSession(
+        bind=connection, autoflush=True, join_transaction_mode="create_savepoint"
+    ) as flushing:
+        flushing.add(Organisation(name="Flushed NGO", kind=OrganisationKind.NGO))
+        found = await _ORGANISATION_NAMED.fetch_one(flushing, {"name": "Flushed NGO"})
+        assert found is not None
+        # Rows read by name, by position and as attributes.
+        assert found["kind"] == found[1] == found.kind == "ngo"
+        with pytest.raises(AttributeError):
+            _ = found.no_such_column
+
+
+async def test_after_a_failed_flush_it_refuses_as_the_session_does(
+    app_engine: AsyncEngine,
+) -> None:
+    async with create_sessionmaker(app_engine)() as session:
+        await _TXID.fetch(session, {})  # the connection is now looked up and kept
+        session.add(Organisation(name="Twin NGO", kind=OrganisationKind.NGO))
+        session.add(Organisation(name="Twin NGO", kind=OrganisationKind.NGO))
+        with pytest.raises(IntegrityError):
+            await session.flush()
+        # Not a transaction of its own behind the session's back.
+        with pytest.raises(PendingRollbackError):
+            await _TXID.fetch(session, {})
+        await session.rollback()
+        assert await _same_transaction(session)
+        await session.rollback()
+
+
+async def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(
+    test_database: ProvisionedDatabase, app_engine: AsyncEngine
+) -> None:
+    engine = create_engine(test_database.urls.app, pool_size=1, max_overflow=0)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            backend = await _BACKEND.fetch_one(session, {})
+            assert backend is not None
+            async with app_engine.connect() as other:
+                await other.execute(text(f"SELECT pg_terminate_backend({backend.pid})"))
+            with pytest.raises(DBAPIError) as lost:
+                await _BACKEND.fetch(session, {})
+            assert lost.value.connection_invalidated
+            await session.rollback()
+        # The pool's only connection was the lost one: a new one answers now.
+        async with create_sessionmaker(engine)() as session:
+            again = await _BACKEND.fetch_one(session, {})
+            assert again is not None
+            assert again.pid != backend.pid
+    finally:
+        await engine.dispose()
+
+
+async def test_a_json_none_is_bound_as_json_null_as_sqlalchemy_binds_it(
+    session: AsyncSession,
+) -> None:
+    kind = DriverStatement(
+        select(func.jsonb_typeof(bindparam("value", type_=JSONB), type_=String).label("kind"))
+    )
+    row = await kind.fetch_one(session, {"value": None})
+    assert row is not None
+    assert row.kind == "null"
 
 
 async def test_database_errors_are_sqlalchemys_and_the_session_recovers(
@@ -102,9 +181,15 @@ def test_statements_it_cannot_run_as_sqlalchemy_would_are_refused() -> None:
         DriverStatement(
             select(hearings.c.id).where(hearings.c.id.in_(bindparam("ids", expanding=True)))
         )._compile(dialect)
-    # A column whose type SQLAlchemy would process after the driver decoded it.
-    with pytest.raises(TypeError, match="processing"):
-        DriverStatement(select(func.txid_current().label("txid")))._compile(dialect)
+    # Columns whose type SQLAlchemy would process after the driver decoded them.
+    for column in (
+        func.txid_current().label("txid"),
+        sql_cast(bindparam("n"), Numeric(asdecimal=False)).label("n"),
+        sql_cast(bindparam("s"), Enum("a", "b", name="letters")).label("s"),
+        sql_cast(bindparam("u"), Uuid(as_uuid=False)).label("u"),
+    ):
+        with pytest.raises(TypeError, match="processing"):
+            DriverStatement(select(column))._compile(dialect)
 
 
 def test_values_fixed_in_the_statement_are_bound_from_it() -> None:

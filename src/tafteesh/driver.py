@@ -30,6 +30,8 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
+    Float,
     Integer,
     Numeric,
     String,
@@ -38,7 +40,7 @@ from sqlalchemy import (
     inspect,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import SessionTransaction, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
@@ -49,9 +51,24 @@ from sqlalchemy.sql.type_api import TypeEngine
 
 from tafteesh.db import Base
 
-# Result types asyncpg decodes to the same Python values SQLAlchemy's would (see above).
 Loaded = TypeVar("Loaded", bound=Base)
-_PLAIN_RESULTS = (Uuid, String, Integer, Numeric, Boolean, Date, DateTime, Time, ARRAY, JSON)
+
+
+def _decoded_alike(kind: TypeEngine[Any]) -> bool:
+    """Whether asyncpg returns a column of this type as the same Python value SQLAlchemy would:
+    not an Enum (SQLAlchemy gives the member), a string UUID or a Numeric whose ``asdecimal``
+    differs from what the driver returns (Decimal for numeric, float for float)."""
+    if isinstance(kind, Enum):
+        return False
+    if isinstance(kind, Uuid):
+        return bool(kind.as_uuid)
+    if isinstance(kind, Float):
+        return not kind.asdecimal
+    if isinstance(kind, Numeric):
+        return bool(kind.asdecimal)
+    if isinstance(kind, ARRAY):
+        return _decoded_alike(kind.item_type)
+    return isinstance(kind, String | Integer | Boolean | Date | DateTime | Time | JSON)
 
 
 # asyncpg ships no type hints, so mypy sees its Record as Any.
@@ -80,20 +97,27 @@ class DriverStatement:
     async def fetch(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[DriverRow]:
         """Run in ``session``'s transaction (which it begins, as SQLAlchemy would, if nothing
         has yet) and return every row."""
-        if session.new or session.dirty or session.deleted:
-            await session.flush()  # what the session changed is visible, as to session.execute
+        # Autoflush exactly when session.execute would: the app's sessions do not autoflush
+        # (services flush where they can turn a failure into a clear error, and a read_only
+        # route's changes must stay visible to its guard).
+        if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
+            await session.flush()
         dialect, adapter = await _connection_of(session)
         compiled = self._compiled or self._compile(dialect)
         args = compiled.arguments(params)
         # The adapter's own discipline: one statement at a time, the transaction begun lazily.
         async with adapter._execute_mutex:
-            if adapter._transaction is None:
-                await adapter._start_transaction()  # a no-op on an AUTOCOMMIT session
             try:
+                if adapter._transaction is None:
+                    await adapter._start_transaction()  # a no-op on an AUTOCOMMIT session
                 rows = await adapter._connection.fetch(compiled.sql, *args, record_class=DriverRow)
             except Exception as error:
-                raise _as_sqlalchemy_error(dialect, adapter, compiled.sql, args, error) from error
-        return cast(Sequence[DriverRow], rows)
+                failure = _as_sqlalchemy_error(dialect, adapter, compiled.sql, args, error)
+            else:
+                return cast(Sequence[DriverRow], rows)
+        # Outside the adapter's lock: a lost connection is invalidated through SQLAlchemy.
+        await _after_failure(session, failure)
+        raise failure from failure.orig
 
     async def fetch_one(self, session: AsyncSession, params: Mapping[str, Any]) -> DriverRow | None:
         """The first row or None (the statement should return at most one)."""
@@ -130,7 +154,7 @@ class _Compiled:
         self._processors = [processors.get(name) for name in compiled.positiontup]
         for column in compiled._result_columns:
             kind: TypeEngine[Any] = column[3]
-            if not isinstance(kind, _PLAIN_RESULTS):
+            if not _decoded_alike(kind):
                 raise TypeError(f"{column[0]}: {kind!r} results need SQLAlchemy's processing")
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
@@ -138,7 +162,7 @@ class _Compiled:
         values = []
         for (key, fixed), process in zip(self._positions, self._processors, strict=True):
             value = params[key] if fixed is _REQUIRED or key in params else fixed
-            values.append(process(value) if process is not None and value is not None else value)
+            values.append(process(value) if process is not None else value)
         return values
 
 
@@ -203,7 +227,10 @@ async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any]:
     held = session.info.get(_HELD)
     transaction = _innermost(session)
     if held is not None and transaction is not None and held[0] is transaction:
-        return held[1], held[2]
+        if transaction.is_active:
+            return held[1], held[2]
+        # A failed flush deactivated it: the session raises PendingRollbackError, as it would
+        # for session.execute, instead of the driver beginning a transaction of its own.
     # Asking the session also emits what it has deferred, such as a SAVEPOINT of begin_nested.
     connection = await session.connection()
     adapter = (await connection.get_raw_connection()).dbapi_connection
@@ -218,11 +245,23 @@ def _innermost(session: AsyncSession) -> SessionTransaction | None:
 
 def _as_sqlalchemy_error(
     dialect: Dialect, adapter: Any, sql: str, args: list[Any], error: Exception
-) -> Exception:
+) -> StatementError:
     """The exception ``session.execute`` would have raised: the adapter turns asyncpg's error
-    into its DB-API class (noting a lost connection), SQLAlchemy wraps that (IntegrityError…)."""
+    into its DB-API class, SQLAlchemy wraps that (IntegrityError…), noting a lost connection."""
     try:
         adapter._handle_exception(error)
     except Exception as translated:  # noqa: BLE001  (it always raises; this is its result)
         error = translated
-    return DBAPIError.instance(sql, args, error, dialect.loaded_dbapi.Error)
+    lost = dialect.is_disconnect(cast(Any, error), adapter, None)
+    return DBAPIError.instance(
+        sql, args, error, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+    )
+
+
+async def _after_failure(session: AsyncSession, failure: StatementError) -> None:
+    """What SQLAlchemy does after a failed statement that the driver skipped: a lost connection
+    is invalidated, so the pool replaces it instead of handing it out again."""
+    session.info.pop(_HELD, None)
+    if isinstance(failure, DBAPIError) and failure.connection_invalidated:
+        connection = await session.connection()
+        await connection.invalidate(failure)

@@ -155,15 +155,29 @@ async def test_duplicate_reference_or_cnr_is_a_409(
     assert await case_count(session) == before
 
 
+@pytest.mark.parametrize(
+    "charges",
+    [
+        None,
+        # Reading the charges again must not flush the changed reference before the service
+        # can turn the clash into a 409 (a 500 when a statement on the driver flushed it).
+        [{"act": "BNS", "section": "143(4)"}],
+    ],
+    ids=["reference only", "with charges"],
+)
 async def test_patch_refuses_a_reference_another_case_has_in_other_letter_case(
-    client: httpx.AsyncClient, make_actor: MakeActor, make_case: MakeCase
+    client: httpx.AsyncClient,
+    make_actor: MakeActor,
+    make_case: MakeCase,
+    charges: list[dict[str, str]] | None,
 ) -> None:
     lawyer = await make_actor(Role.LAWYER)
     await make_case(lawyer, reference="SV-WB-2024-0211")
     case = await make_case(lawyer, reference="SV-WB-2024-0300")
     response = await client.patch(
         f"{CASES}/{case['id']}",
-        json={"version": 1, "reference": "sv-wb-2024-0211"},
+        json={"version": 1, "reference": "sv-wb-2024-0211"}
+        | ({"charges": charges} if charges else {}),
         headers=lawyer.headers,
     )
     assert response.status_code == 409

@@ -4,8 +4,7 @@ Every change to a case or one of its parts leaves the same three traces, in the 
 transaction as the change itself. Here they are written by one statement (two data-modifying
 CTEs and an INSERT), whatever the number of events and rows, so the bookkeeping of a change
 costs one round trip instead of one per row. It runs on the driver (tafteesh.driver): every
-write in the app goes through it. What the caller changed through the ORM is flushed first, as
-it would be if each trace were an ORM object flushed after it.
+write in the app goes through it.
 """
 
 from __future__ import annotations
@@ -68,6 +67,10 @@ async def record_change(
     The case's version is not bumped: adding a hearing or an accused changes the case's parts,
     not its record, and a colleague editing the record meanwhile must not be told it is stale.
     """
+    if session.new or session.dirty or session.deleted:
+        # What the caller changed through the ORM reaches the database first, as it would if
+        # each trace were an ORM object flushed after it.
+        await session.flush()
     now = datetime.now(UTC)
     rows = [row_values(actor, line) for line in audit]
     request = row_values(actor, AuditLine(""))

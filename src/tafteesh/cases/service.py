@@ -219,6 +219,17 @@ def case_snapshot(case: Case) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in snapshot.items()}
 
 
+async def _flush_case(session: AsyncSession, case: Case) -> None:
+    """Write the case record's changes, turning a stale version or a taken reference or CNR
+    into the errors the user is shown."""
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion("case", case_snapshot(case)) from exc
+    except IntegrityError as exc:
+        raise Conflict("Another case already has this reference or CNR.") from exc
+
+
 async def update_case(
     session: AsyncSession, actor: Principal, case: Case, *, data: CaseUpdate, cipher: IdentityCipher
 ) -> Case:
@@ -250,6 +261,11 @@ async def update_case(
         )
     regime = Regime(case.regime)
     events: list[timeline.Entry] = []
+    if changed:
+        # The record first, in one UPDATE (one version): replacing charges flushes, and a
+        # clash on the reference or a concurrent edit must become the error the user is shown.
+        case.updated_at = datetime.now(UTC)
+        await _flush_case(session, case)
     if data.charges is not None:
         sections = resolve_charges(data.charges, regime)
         before = {(s.act.value, s.section) for s in await charges_of(session, case.id)}
@@ -274,13 +290,9 @@ async def update_case(
         )
     if not changed:
         return case
-    case.updated_at = datetime.now(UTC)
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion("case", case_snapshot(case)) from exc
-    except IntegrityError as exc:
-        raise Conflict("Another case already has this reference or CNR.") from exc
+    if changed == ["charges"]:
+        case.updated_at = datetime.now(UTC)
+        await _flush_case(session, case)
     fields = [c for c in changed if c != "charges"]
     if fields:
         events.append(
