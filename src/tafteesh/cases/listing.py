@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     ColumnElement,
-    Select,
+    String,
     and_,
     bindparam,
     exists,
@@ -37,7 +38,7 @@ from tafteesh.cases.policy import (
     visible_cases_condition,
 )
 from tafteesh.cases.stages import Stage
-from tafteesh.db import as_dicts
+from tafteesh.driver import DriverStatement
 from tafteesh.errors import InvalidInput
 from tafteesh.india import today_in_india
 
@@ -135,10 +136,19 @@ def _filter_values(filters: CaseFilters, today: date) -> dict[str, Any]:
     return values
 
 
+_PSEUDONYMS = ARRAY(String)
+
+
 @lru_cache(maxsize=1024)
-def _list_statement(shape: _ListShape) -> Select[*tuple[Any, ...]]:
+def _list_statement(shape: _ListShape) -> DriverStatement:
+    """The list's statement for one shape of filters, built once and run on the driver: the
+    list is the app's most used page."""
     pseudonyms = (
-        select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
+        select(
+            func.coalesce(
+                func.array_agg(Survivor.pseudonym.distinct()), literal([]), type_=_PSEUDONYMS
+            )
+        )
         .where(Survivor.case_id == Case.id)
         .scalar_subquery()
     )
@@ -177,7 +187,7 @@ def _list_statement(shape: _ListShape) -> Select[*tuple[Any, ...]]:
     listed = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(shape.limit + 1)
     listed_cte = listed.cte("listed")
     shown = func.concat(func.least(func.count(), shape.limit), " rows")
-    return (
+    return DriverStatement(
         select(listed_cte)
         .order_by(listed_cte.c.updated_at.desc(), listed_cte.c.id.desc())
         .add_cte(audit.read_audit(shown, rows_from=listed_cte))
@@ -217,7 +227,7 @@ async def list_cases(
     if cursor:
         values["cursor_updated_at"] = cursor.updated_at
         values["cursor_id"] = cursor.id
-    rows = as_dicts(await session.execute(_list_statement(shape), values))
+    rows = [dict(row) for row in await _list_statement(shape).fetch(session, values)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
