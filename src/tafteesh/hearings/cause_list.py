@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, literal, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
@@ -18,8 +29,11 @@ from tafteesh.auth.principal import Principal
 from tafteesh.cases.models import Case, CaseTeamMember, Survivor
 from tafteesh.cases.policy import Visibility, viewer_values, visibility, visible_cases_condition
 from tafteesh.db import as_dicts
+from tafteesh.driver import DriverRow, DriverStatement
 from tafteesh.hearings.models import CalendarToken, Hearing
 from tafteesh.hearings.vocabulary import HearingStatus, Purpose
+
+_PSEUDONYMS = ARRAY(String)
 
 
 def _on_team() -> ColumnElement[bool]:
@@ -52,7 +66,11 @@ def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
     ]
     if with_pseudonyms:
         columns.append(
-            select(func.coalesce(func.array_agg(Survivor.pseudonym.distinct()), literal([])))
+            select(
+                func.coalesce(
+                    func.array_agg(Survivor.pseudonym.distinct()), literal([]), type_=_PSEUDONYMS
+                )
+            )
             .where(Survivor.case_id == Hearing.case_id)
             .scalar_subquery()
             .label("survivors")
@@ -68,8 +86,8 @@ def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
 
 
 @lru_cache(maxsize=64)
-def _between_statement(kind: Visibility, mine: bool, limit: int) -> Any:
-    return (
+def _between_statement(kind: Visibility, mine: bool, limit: int) -> DriverStatement:
+    return DriverStatement(
         _rows_query(kind, mine=mine, with_pseudonyms=True)
         .where(Hearing.hearing_date >= bindparam("start"), Hearing.hearing_date <= bindparam("end"))
         .order_by(Hearing.hearing_date, Hearing.hearing_time.nulls_last(), Case.reference)
@@ -79,7 +97,7 @@ def _between_statement(kind: Visibility, mine: bool, limit: int) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[Any, Any]:
+def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[DriverStatement, DriverStatement]:
     base = _rows_query(kind, mine=mine, with_pseudonyms=True)
     upcoming = (
         base.where(
@@ -98,14 +116,14 @@ def _cause_list_statements(kind: Visibility, mine: bool) -> tuple[Any, Any]:
         .order_by(Hearing.hearing_date.desc())
         .limit(300)
     )
-    return upcoming, waiting
+    return DriverStatement(upcoming), DriverStatement(waiting)
 
 
 _PURPOSE_LABELS = {purpose.value: purpose.label for purpose in Purpose}
 
 
-def _as_dicts(rows: Any) -> list[dict[str, Any]]:
-    result = as_dicts(rows)
+def _as_dicts(rows: Sequence[DriverRow]) -> list[dict[str, Any]]:
+    result = [dict(row) for row in rows]
     for item in result:
         item["purpose_label"] = _PURPOSE_LABELS[item["purpose"]]
         item["survivors"] = sorted(item.get("survivors") or [])
@@ -121,8 +139,8 @@ async def hearings_between(
     mine: bool,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        _between_statement(visibility(actor), mine, limit),
+    rows = await _between_statement(visibility(actor), mine, limit).fetch(
+        session,
         {
             **viewer_values(actor),
             "start": start,
@@ -148,8 +166,8 @@ async def cause_list(
     """Today, the next six days, and past hearings still waiting for their outcome."""
     values = viewer_values(actor)
     upcoming_statement, waiting_statement = _cause_list_statements(visibility(actor), mine)
-    upcoming = await session.execute(
-        upcoming_statement,
+    upcoming = await upcoming_statement.fetch(
+        session,
         {
             **values,
             "today": today,
@@ -159,7 +177,7 @@ async def cause_list(
             ),
         },
     )
-    waiting = await session.execute(waiting_statement, {**values, "today": today})
+    waiting = await waiting_statement.fetch(session, {**values, "today": today})
     result = CauseList(awaiting_outcome=_as_dicts(waiting))
     for row in _as_dicts(upcoming):
         (result.today if row["hearing_date"] == today else result.this_week).append(row)
