@@ -39,6 +39,7 @@ from tafteesh.cases.identity import load_identity_key
 from tafteesh.cases.models import CaseTeamMember
 from tafteesh.cases.stages import Stage
 from tafteesh.db import create_engine, create_read_sessionmaker, create_sessionmaker
+from tafteesh.driver import DriverStatement
 from tafteesh.embedded import provision_database, start_embedded_server
 from tafteesh.india import today_in_india
 from tafteesh.web import templates
@@ -95,21 +96,20 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
             history = await service.stage_history(session, case_id)
         ids = {"session_id": principal.session_id, "user_id": principal.id}
 
-        # The same statement as SQLAlchemy sends it, run on the driver's connection, which is
-        # looked up once per session: what the statement costs on asyncpg alone.
-        compiled = _PRINCIPAL.compile(dialect=engine.dialect)
-        bound = compiled.construct_params(ids)
-        principal_sql = str(compiled)
-        principal_args = [bound[name] for name in compiled.positiontup or ()]
+        # The same statement as SQLAlchemy sends it (compiled as tafteesh.driver compiles it),
+        # run with asyncpg alone on the session's connection, looked up once per session: what
+        # the statement costs on the driver without even the driver module's bookkeeping.
+        compiled = DriverStatement(_PRINCIPAL)._compile(engine.dialect)
+        principal_args = compiled.arguments(ids)
         drivers: dict[int, Any] = {}
 
-        async def raw(session: AsyncSession, sql: str, *args: Any) -> Any:
+        async def raw(session: AsyncSession) -> Any:
             driver = drivers.get(id(session))
             if driver is None:
                 connection = await (await session.connection()).get_raw_connection()
                 driver = drivers[id(session)] = connection.driver_connection
                 assert driver is not None, "the pooled connection has no asyncpg connection"
-            return await driver.fetch(sql, *args)
+            return await driver.fetch(compiled.sql, *principal_args)
 
         steps: list[tuple[str, async_sessionmaker[AsyncSession], Step]] = [
             (
@@ -125,7 +125,7 @@ async def measure(data_dir: Path, repeat: int) -> list[tuple[str, float]]:
             (
                 "the same lookup with plain asyncpg on the session's connection",
                 read_maker,
-                lambda s: raw(s, principal_sql, *principal_args),
+                raw,
             ),
             (
                 "the case, its owner and the reader's relation (an ORM object)",

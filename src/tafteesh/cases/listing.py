@@ -16,6 +16,7 @@ from sqlalchemy import (
     ARRAY,
     BindParameter,
     ColumnElement,
+    ScalarSelect,
     String,
     and_,
     bindparam,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tafteesh.audit import service as audit
 from tafteesh.auth.models import Organisation
@@ -136,22 +138,24 @@ def _filter_values(filters: CaseFilters, today: date) -> dict[str, Any]:
     return values
 
 
-_PSEUDONYMS = ARRAY(String)
+def pseudonyms_of(case_id: InstrumentedAttribute[uuid.UUID]) -> ScalarSelect[list[str]]:
+    """The pseudonyms of the case ``case_id`` names, as a column of a list (never identities):
+    typed as an array of text so the driver may return it (tafteesh.driver)."""
+    return (
+        select(
+            func.coalesce(
+                func.array_agg(Survivor.pseudonym.distinct()), literal([]), type_=ARRAY(String)
+            )
+        )
+        .where(Survivor.case_id == case_id)
+        .scalar_subquery()
+    )
 
 
 @lru_cache(maxsize=1024)
 def _list_statement(shape: _ListShape) -> DriverStatement:
     """The list's statement for one shape of filters, built once and run on the driver: the
     list is the app's most used page."""
-    pseudonyms = (
-        select(
-            func.coalesce(
-                func.array_agg(Survivor.pseudonym.distinct()), literal([]), type_=_PSEUDONYMS
-            )
-        )
-        .where(Survivor.case_id == Case.id)
-        .scalar_subquery()
-    )
     query = (
         select(
             Case.id,
@@ -166,7 +170,7 @@ def _list_statement(shape: _ListShape) -> DriverStatement:
             Case.court_establishment,
             Case.cnr,
             Organisation.name.label("owning_organisation"),
-            pseudonyms.label("survivors"),
+            pseudonyms_of(Case.id).label("survivors"),
             Case.next_clock_due_on,
             Case.updated_at,
         )

@@ -261,7 +261,8 @@ async def update_case(
         )
     regime = Regime(case.regime)
     events: list[timeline.Entry] = []
-    if changed:
+    record_changed = bool(changed)
+    if record_changed:
         # The record first, in one UPDATE (one version): replacing charges flushes, and a
         # clash on the reference or a concurrent edit must become the error the user is shown.
         case.updated_at = datetime.now(UTC)
@@ -290,7 +291,7 @@ async def update_case(
         )
     if not changed:
         return case
-    if changed == ["charges"]:
+    if not record_changed:  # only the charges: the case still counts as changed
         case.updated_at = datetime.now(UTC)
         await _flush_case(session, case)
     fields = [c for c in changed if c != "charges"]

@@ -11,13 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
-    String,
     bindparam,
     exists,
-    func,
-    literal,
     select,
     update,
 )
@@ -26,14 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tafteesh.audit import service as audit
 from tafteesh.auth.models import User
 from tafteesh.auth.principal import Principal
-from tafteesh.cases.models import Case, CaseTeamMember, Survivor
+from tafteesh.cases.listing import pseudonyms_of
+from tafteesh.cases.models import Case, CaseTeamMember
 from tafteesh.cases.policy import Visibility, viewer_values, visibility, visible_cases_condition
 from tafteesh.db import as_dicts
 from tafteesh.driver import DriverRow, DriverStatement
 from tafteesh.hearings.models import CalendarToken, Hearing
 from tafteesh.hearings.vocabulary import HearingStatus, Purpose
-
-_PSEUDONYMS = ARRAY(String)
 
 
 def _on_team() -> ColumnElement[bool]:
@@ -65,16 +60,7 @@ def _rows_query(kind: Visibility, *, mine: bool, with_pseudonyms: bool) -> Any:
         Hearing.version,
     ]
     if with_pseudonyms:
-        columns.append(
-            select(
-                func.coalesce(
-                    func.array_agg(Survivor.pseudonym.distinct()), literal([]), type_=_PSEUDONYMS
-                )
-            )
-            .where(Survivor.case_id == Hearing.case_id)
-            .scalar_subquery()
-            .label("survivors")
-        )
+        columns.append(pseudonyms_of(Hearing.case_id).label("survivors"))
     query = (
         select(*columns).join(Case, Case.id == Hearing.case_id).where(visible_cases_condition(kind))
     )
