@@ -45,7 +45,6 @@ class Case(Base):
         Index("uq_cases_cnr", "cnr", unique=True, postgresql_where=text("cnr IS NOT NULL")),
         Index("ix_cases_listing", "updated_at", "id"),
         Index("ix_cases_stage", "stage", "updated_at"),
-        Index("ix_cases_district", "fir_district", "updated_at"),
         Index("ix_cases_next_clock", "next_clock_due_on"),
     )
 
@@ -95,6 +94,8 @@ class Case(Base):
 
 
 Index("uq_cases_reference_lower", func.lower(Case.reference), unique=True)
+# The case list filters districts ignoring letter case (cases.listing), newest change first.
+Index("ix_cases_district_lower", func.lower(Case.fir_district), Case.updated_at)
 
 
 class CaseCharge(Base):
