@@ -21,6 +21,7 @@ timeline events. ``generator.py`` makes the accounts and holds what every case d
 from tafteesh.benchdata.load import LoadReport, fill, vacuum_analyze
 from tafteesh.benchdata.vocabulary import (
     BENCH_DOMAIN,
+    BENCH_LAWYER_CASES,
     BENCH_LAWYER_EMAIL,
     BENCH_LEAD_EMAIL,
     BENCH_PASSWORD,
@@ -32,6 +33,7 @@ from tafteesh.benchdata.vocabulary import (
 
 __all__ = [
     "BENCH_DOMAIN",
+    "BENCH_LAWYER_CASES",
     "BENCH_LAWYER_EMAIL",
     "BENCH_LEAD_EMAIL",
     "BENCH_PASSWORD",

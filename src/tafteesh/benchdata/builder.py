@@ -19,6 +19,7 @@ from tafteesh.benchdata.vocabulary import (
     ALIASES,
     ALONGSIDE,
     ALONGSIDE_ODDS,
+    BENCH_LAWYER_CASES,
     COLUMNS,
     DESTINATION_STATES,
     FIRST_NAMES_F,
@@ -59,8 +60,9 @@ class CaseBuilder:
 
     def __init__(self, gen: Generator, index: int, rows: Rows) -> None:
         assert gen.staff is not None, "make_staff() first"
+        gen.start_case(index)
         self.gen, self.rng, self.today, self.rows = gen, gen.rng, gen.today, rows
-        self.staff = gen.staff
+        self.staff, self.staff_rng = gen.staff, gen.staff_rng
         self.index = index
         self.id = gen.new_id()
         self.events: list[Event] = []
@@ -113,7 +115,7 @@ class CaseBuilder:
             self.regime = Regime.OLD_CODES  # the offence predates 1 July 2024
         self.reference = f"BENCH-{fir_date.year}-{self.index + 1:06d}"
         self.lawyer = self.pick_lawyer()
-        self.worker = rng.choice(self.staff.social_workers)
+        self.worker = self.staff_rng.choice(self.staff.social_workers)
         self.created_at = gen.at(fir_date + timedelta(days=rng.randint(1, 10)))
         self.event(
             self.created_at,
@@ -142,9 +144,11 @@ class CaseBuilder:
             )
 
     def pick_lawyer(self) -> BenchUser:
-        # Lawyer 0 carries a double caseload: the benchmark signs in as them.
+        # Lawyer 0, whom the benchmark signs in as, has the first BENCH_LAWYER_CASES cases.
         lawyers = self.staff.lawyers
-        return lawyers[max(0, self.rng.randrange(len(lawyers) + 1) - 1)]
+        if self.index < BENCH_LAWYER_CASES or len(lawyers) == 1:
+            return lawyers[0]
+        return lawyers[1 + self.staff_rng.randrange(len(lawyers) - 1)]
 
     def recorded(self, day: date, not_before: datetime | None = None) -> datetime:
         """When the team entered a fact that happened on ``day``: never before the case existed."""
@@ -225,11 +229,15 @@ class CaseBuilder:
         team = [(self.lawyer, "lawyer", self.created_at.date())]
         team.append((self.worker, "social_worker", self.created_at.date()))
         if self.consent_on is not None:
-            team.append((rng.choice(staff.leaders), "survivor_leader", self.consent_on))
+            team.append((self.staff_rng.choice(staff.leaders), "survivor_leader", self.consent_on))
         elif rng.random() < 0.25:
-            other = rng.choice(staff.social_workers)
-            if other is not self.worker:
-                team.append((other, "social_worker", self.created_at.date()))
+            # Always someone else (the pools hold six or more), so that the team's size, and
+            # with it the case's later draws, do not depend on the pool.
+            workers = staff.social_workers
+            other = self.staff_rng.choice(workers)
+            if other is self.worker:
+                other = workers[(workers.index(other) + 1) % len(workers)]
+            team.append((other, "social_worker", self.created_at.date()))
         for member, team_role, day in team:
             joined = self.recorded(day)
             self.rows["case_team_members"].append(

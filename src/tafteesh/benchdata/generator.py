@@ -85,7 +85,11 @@ class Generator:
 
     def __init__(self, *, cases: int, seed: int, cipher: IdentityCipher) -> None:
         self.cases = cases
+        self.seed = seed
         self.rng = rng = random.Random(seed)
+        # Who is on a case's team is drawn from pools whose sizes follow the data set's size;
+        # those draws come from here, so that they do not shift the case's other draws.
+        self.staff_rng = random.Random(seed + 1)
         self.cipher = cipher
         self.today = today_in_india()
         self.now = datetime.now(UTC)
@@ -120,6 +124,13 @@ class Generator:
         self.org_ids: dict[str, uuid.UUID] = {}
         self.staff: Staff | None = None
         self.cnr_serial = 0
+
+    def start_case(self, index: int) -> None:
+        """Everything random about case ``index`` (its ids, history, people, hearings) now
+        depends on the seed and the index only, not on how many cases the data set has: the
+        bench lawyer's cases are the same at every size, so the benchmark compares like with
+        like (their team's other members, drawn from ``staff_rng``, may differ)."""
+        self.rng.seed(self.seed * 1_000_003 + index)
 
     def new_id(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
