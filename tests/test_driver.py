@@ -211,12 +211,17 @@ _ORGANISATION_ROW = DriverStatement(
 )
 
 
+async def _flushed_organisation(session: AsyncSession, name: str) -> Organisation:
+    organisation = Organisation(name=name, kind=OrganisationKind.NGO)
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
 async def test_a_row_becomes_an_orm_object_as_if_a_query_had_loaded_it(
     session: AsyncSession,
 ) -> None:
-    added = Organisation(name="Loaded NGO", kind=OrganisationKind.NGO)
-    session.add(added)
-    await session.flush()
+    added = await _flushed_organisation(session, "Loaded NGO")
     organisation_id = added.id
     session.expunge(added)
 
@@ -237,9 +242,7 @@ async def test_a_row_becomes_an_orm_object_as_if_a_query_had_loaded_it(
 async def test_an_object_the_session_holds_is_reused_and_its_expired_values_filled_in(
     session: AsyncSession,
 ) -> None:
-    organisation = Organisation(name="Held NGO", kind=OrganisationKind.NGO)
-    session.add(organisation)
-    await session.flush()
+    organisation = await _flushed_organisation(session, "Held NGO")
     organisation_id = organisation.id
     session.expire(organisation)
     row = await _ORGANISATION_ROW.fetch_one(session, {"id": organisation_id})

@@ -45,9 +45,10 @@ class _Environment(jinja2.Environment):
     """Jinja with ``row.field`` on a dict looking up the key without a failed attribute first.
 
     Jinja tries ``getattr`` and falls back to the item after an ``AttributeError``. Rows reach
-    templates as dicts (``db.as_dicts``), and raising and catching that error for every field of
-    every row took a tenth of a list page's time. The answer is the same: a name a dict has as an
-    attribute (``items``, ``get``…) still goes the usual way.
+    templates as dicts (``db.as_dicts``, or ``dict(row)`` of a driver row), and raising and
+    catching that error for every field of every row took a tenth of a list page's time. The
+    answer is the same: a name a dict has as an attribute (``items``, ``get``…) still goes the
+    usual way.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:

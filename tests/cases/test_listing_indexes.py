@@ -6,11 +6,9 @@ database of a few cases PostgreSQL would rightly prefer them)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.cases.listing import _filter_conditions, _ListShape
@@ -38,12 +36,15 @@ async def _plan(session: AsyncSession, **filters: bool) -> str:
         .order_by(Case.updated_at.desc(), Case.id.desc())
         .limit(26)
     )
-    compiled = query.compile(dialect=postgresql.dialect())  # binds as %(name)s
-    values = {**compiled.params, "district": "south 24 parganas", "stage": "prosecution_evidence"}
+    connection = await session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    bound = compiled.construct_params(
+        {"district": "south 24 parganas", "stage": "prosecution_evidence"}
+    )
     await session.execute(text("SET LOCAL enable_seqscan = off"))
-    # As text() binds by :name, and without the casts (text() reads "::" as a bind).
-    sql = re.sub(r"::\w+", "", re.sub(r"%\((\w+)\)s", r":\1", str(compiled)))
-    rows = await session.execute(text(f"EXPLAIN {sql}"), values)
+    rows = await connection.exec_driver_sql(
+        f"EXPLAIN {compiled}", tuple(bound[name] for name in compiled.positiontup or ())
+    )
     return "\n".join(row[0] for row in rows)
 
 

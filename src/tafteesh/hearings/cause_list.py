@@ -10,13 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    bindparam,
-    exists,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.audit import service as audit
