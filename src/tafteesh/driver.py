@@ -47,11 +47,22 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import Label
-from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.sql.type_api import TypeEngine, UserDefinedType
 
 from tafteesh.db import Base
 
 Loaded = TypeVar("Loaded", bound=Base)
+
+
+class Records(UserDefinedType[list[tuple[Any, ...]]]):
+    """``record[]``: rows packed into one column with ``array_agg(row(...))``, which asyncpg
+    decodes as a list of tuples of its usual values. One statement can so return a case's
+    charges and its stage history, two lists that would otherwise cost a round trip each."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "record[]"
 
 
 def _decoded_alike(kind: TypeEngine[Any]) -> bool:
@@ -68,6 +79,8 @@ def _decoded_alike(kind: TypeEngine[Any]) -> bool:
         return bool(kind.asdecimal)
     if isinstance(kind, ARRAY):
         return _decoded_alike(kind.item_type)
+    if isinstance(kind, Records):
+        return True  # what is packed is the caller's to choose; asyncpg decodes each field
     return isinstance(kind, String | Integer | Boolean | Date | DateTime | Time | JSON)
 
 

@@ -278,3 +278,49 @@ async def test_consent_is_recorded_and_withdrawn_from_the_people_tab(
     people = await client.get(f"/cases/{case['id']}/people")
     assert "Agreed to a survivor leader" not in people.text
     assert "Record her consent" in people.text
+
+
+async def test_overview_lists_charges_in_order_and_stage_history_newest_first(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    # One statement reads both lists (cases/views.case_overview): their order and contents
+    # must be what the two reads gave.
+    lawyer = await make_user(Role.LAWYER)
+    case = await _case_with_survivor(
+        client,
+        lawyer,
+        charges=[{"act": "BNS", "section": "143(4)"}, {"act": "ITPA", "section": "5"}],
+    )
+    headers = await bearer_for(client, lawyer)
+    moved = await client.post(
+        f"/api/v1/cases/{case['id']}/stage",
+        json={"version": 1, "stage": "under_investigation", "effective_on": "2024-08-10",
+              "note": "IO appointed"},
+        headers=headers,
+    )  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    client.cookies.clear()
+    await browser_sign_in(client, lawyer)
+
+    page = (await client.get(f"/cases/{case['id']}")).text
+
+    charges = page.split("<dt>Charges</dt>", 1)[1].split("</dd>", 1)[0]
+    assert charges.index("BNS 143(4)") < charges.index("ITPA 5")
+    history = page.split("<h2>Stage history</h2>", 1)[1].split("</ol>", 1)[0]
+    assert history.count("<li>") == 2
+    assert history.index("Under investigation</strong> on 10 Aug 2024: IO appointed") < (
+        history.index("FIR registered</strong> on 02 Aug 2024")
+    )
+
+
+async def test_overview_of_a_case_without_charges_says_so(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    lawyer = await make_user(Role.LAWYER)
+    case = await _case_with_survivor(client, lawyer, charges=[])
+    await browser_sign_in(client, lawyer)
+
+    page = (await client.get(f"/cases/{case['id']}")).text
+
+    assert "<dt>Charges</dt><dd>None recorded</dd>" in page
+    assert page.split("<h2>Stage history</h2>", 1)[1].split("</ol>", 1)[0].count("<li>") == 1

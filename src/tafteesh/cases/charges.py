@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
@@ -35,12 +36,17 @@ async def charges_of(
 ) -> list[Section]:
     """The case's charges; with ``read_audit`` (``audit.read_audit_values``), the statement also
     writes that audit row."""
-    catalogue = load_catalogue()
     if read_audit is None:
         rows = await _CHARGES_OF.fetch(session, {"case_id": case_id})
     else:
         rows = await _CHARGES_OF_AUDITED.fetch(session, {"case_id": case_id, **read_audit})
-    return [catalogue.get(Act(act), section) for act, section in rows]
+    return sections_of(rows)
+
+
+def sections_of(charges: Iterable[Sequence[str]]) -> list[Section]:
+    """The catalogue's sections for stored charges, given as (act, section) pairs."""
+    catalogue = load_catalogue()
+    return [catalogue.get(Act(act), section) for act, section in charges]
 
 
 def resolve_charges(charges: list[ChargeIn], regime: Regime) -> list[Section]:

@@ -193,19 +193,22 @@ async def render_case_tab(
 ) -> Response:
     """The case page with one tab open. Other packages add tabs (hearings, evidence…) by passing
     their own ``tab_template`` and context."""
-    case = await views.case_read(session, access, read_as=f"page_{tab}")
     tab_template = tab_template or f"cases/_partials/tab_{tab}.html"
     ctx: dict[str, Any] = {
-        "case": case,
         "access": access,
         "tab": tab,
         "today": today_in_india(),
         "tab_template": tab_template,
     }
     if tab == "overview":
-        ctx["stage_history"] = await service.stage_history(session, access.case.id)
+        case, ctx["stage_history"] = await views.case_overview(
+            session, access, read_as="page_overview"
+        )
         ctx["allowed_next"] = [s for s in Stage if s in set(case.allowed_next_stages)]
-    elif tab == "people":
+    else:
+        case = await views.case_read(session, access, read_as=f"page_{tab}")
+    ctx["case"] = case
+    if tab == "people":
         ctx["survivors"] = await views.survivor_reads(session, access, cipher)
         ctx["accused"] = await views.accused_reads(session, access)
         ctx["team"] = await views.team_reads(session, access)
