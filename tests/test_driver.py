@@ -77,6 +77,32 @@ async def test_a_write_on_the_driver_rolls_back_with_the_session(app_engine: Asy
         assert await _ORGANISATION_NAMED.fetch(session, {"name": name}) == []
 
 
+async def test_with_begin_false_a_statement_runs_before_the_transaction_it_does_not_begin(
+    app_engine: AsyncEngine,
+) -> None:
+    async with create_sessionmaker(app_engine)() as session:
+        alone = await _TXID.fetch_one(session, {}, begin=False)
+        assert alone is not None
+        # The next statement begins the transaction, as it would have without the first.
+        assert await _same_transaction(session)
+        inside = await _TXID.fetch_one(session, {}, begin=False)
+        assert inside is not None
+        assert inside.txid != alone.txid
+        assert inside.txid == await session.scalar(text("SELECT txid_current()"))
+        await session.rollback()
+
+
+async def test_a_write_with_begin_false_commits_as_it_runs(app_engine: AsyncEngine) -> None:
+    name = f"Driver alone {uuid.uuid4()}"
+    async with create_sessionmaker(app_engine)() as session:
+        await _ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name}, begin=False)
+        await session.rollback()  # nothing to undo: the statement committed by itself
+    async with create_sessionmaker(app_engine)() as session:
+        assert len(await _ORGANISATION_NAMED.fetch(session, {"name": name})) == 1
+        await session.execute(text("DELETE FROM organisations WHERE name = :name"), {"name": name})
+        await session.commit()
+
+
 async def test_on_an_autocommit_session_each_statement_commits_as_it_runs(
     app_engine: AsyncEngine,
 ) -> None:

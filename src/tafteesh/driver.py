@@ -107,9 +107,20 @@ class DriverStatement:
         self.statement = statement
         self._compiled: _Compiled | None = None
 
-    async def fetch(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[DriverRow]:
+    async def fetch(
+        self, session: AsyncSession, params: Mapping[str, Any], *, begin: bool = True
+    ) -> Sequence[DriverRow]:
         """Run in ``session``'s transaction (which it begins, as SQLAlchemy would, if nothing
-        has yet) and return every row."""
+        has yet) and return every row.
+
+        With ``begin=False``, a statement that finds no transaction begun on the database runs
+        outside one instead of sending BEGIN, and commits as it runs; later statements begin the
+        transaction as usual. That is right for a read: at READ COMMITTED every statement takes
+        its own snapshot, so a read before BEGIN sees what it would see after it, and a request
+        that only reads never sends BEGIN and COMMIT. It is right for a write only when the
+        statement is atomic by itself and the request's last write, since nothing after it can
+        undo it.
+        """
         # Autoflush exactly when session.execute would: the app's sessions do not autoflush
         # (services flush where they can turn a failure into a clear error, and a read_only
         # route's changes must stay visible to its guard).
@@ -121,7 +132,7 @@ class DriverStatement:
         # The adapter's own discipline: one statement at a time, the transaction begun lazily.
         async with adapter._execute_mutex:
             try:
-                if adapter._transaction is None:
+                if adapter._transaction is None and begin:
                     await adapter._start_transaction()  # a no-op on an AUTOCOMMIT session
                 rows = await adapter._connection.fetch(compiled.sql, *args, record_class=DriverRow)
             except Exception as error:
@@ -132,9 +143,11 @@ class DriverStatement:
         await _after_failure(session, failure)
         raise failure from failure.orig
 
-    async def fetch_one(self, session: AsyncSession, params: Mapping[str, Any]) -> DriverRow | None:
+    async def fetch_one(
+        self, session: AsyncSession, params: Mapping[str, Any], *, begin: bool = True
+    ) -> DriverRow | None:
         """The first row or None (the statement should return at most one)."""
-        rows = await self.fetch(session, params)
+        rows = await self.fetch(session, params, begin=begin)
         return rows[0] if rows else None
 
     def _compile(self, dialect: Dialect) -> _Compiled:

@@ -259,6 +259,73 @@ async def test_correcting_an_outcome_moves_the_next_hearing_instead_of_adding_on
     assert [(c["party"], c["count"]) for c in counts] == [("prosecution", 1)]
 
 
+async def test_a_correction_without_a_next_date_withdraws_the_hearing_the_first_save_made(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    make_team: MakeTeam,
+    schedule: Schedule,
+    record_outcome: RecordOutcome,
+) -> None:
+    team = await make_team()
+    hearing = await schedule(team.lawyer, team.case, -3)
+    first = await record_outcome(
+        team.lawyer, hearing, outcome="adjourned", adjournment_reason="io_absent", next_date=iso(20)
+    )
+    assert first.status_code == 200, first.text
+    following_id = first.json()["next_hearing"]["id"]
+
+    corrected = await record_outcome(team.lawyer, first.json()["hearing"], outcome="proceeded")
+
+    assert corrected.status_code == 200, corrected.text
+    result = corrected.json()
+    assert result["next_hearing"] is None
+    assert (result["hearing"]["next_date"], result["hearing"]["next_hearing_id"]) == (None, None)
+    withdrawn = await fetch_hearing(client, team.lawyer, following_id)
+    assert withdrawn["status"] == "cancelled"
+    assert await hearing_count(session, team.case_id) == 2
+
+
+async def test_a_next_date_already_scheduled_becomes_the_next_hearing(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    make_team: MakeTeam,
+    schedule: Schedule,
+    record_outcome: RecordOutcome,
+) -> None:
+    team = await make_team()
+    hearing = await schedule(team.lawyer, team.case, -1)
+    already = await schedule(team.lawyer, team.case, 20, purpose="bail_hearing")
+    scheduled_before = [
+        e
+        for e in await timeline(client, team.lawyer, team.case_id)
+        if e["kind"] == "hearing.scheduled"
+    ]
+
+    response = await record_outcome(
+        team.lawyer,
+        hearing,
+        outcome="adjourned",
+        adjournment_reason="court_busy",
+        next_date=iso(20),
+    )
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["next_hearing"]["id"] == already["id"]
+    assert result["next_hearing"]["purpose"] == "bail_hearing"  # it is not changed
+    assert result["hearing"]["next_hearing_id"] == already["id"]
+    assert await hearing_count(session, team.case_id) == 2
+    # Nothing was scheduled, so nothing is announced as scheduled.
+    scheduled_after = [
+        e
+        for e in await timeline(client, team.lawyer, team.case_id)
+        if e["kind"] == "hearing.scheduled"
+    ]
+    assert len(scheduled_after) == len(scheduled_before)
+    announced = f"case {team.case['reference']} {iso(20)}"
+    assert await audit_count(session, action="hearing.create", summary=announced) == 1
+
+
 async def test_an_adjourned_examination_keeps_its_witness_for_the_next_date(
     make_team: MakeTeam, schedule: Schedule, record_outcome: RecordOutcome
 ) -> None:

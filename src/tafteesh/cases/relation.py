@@ -2,7 +2,9 @@
 
 Every case-scoped route asks this first (cases/dependencies.py turns it into access), so it is
 one round trip, with the case's part (a hearing, an evidence item) in the same statement when
-the route is about one.
+the route is about one. It does not begin the request's transaction (``DriverStatement.fetch``'s
+``begin``): a request that goes on to write begins it then, and one that only reads, or whose one
+write is a statement atomic by itself (recording an outcome), sends no BEGIN and COMMIT at all.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ async def relation_to_case(
 ) -> CaseWithRelation | None:
     """The case, its owner's name and what the actor is to it, in one round trip; None when
     there is no case."""
-    row = await _CASE_WITH_RELATION.fetch_one(session, {"case_id": case_id, "actor_id": actor.id})
+    params = {"case_id": case_id, "actor_id": actor.id}
+    row = await _CASE_WITH_RELATION.fetch_one(session, params, begin=False)
     return _with_relation(as_loaded(session, Case, row), row) if row is not None else None
 
 
@@ -94,7 +97,7 @@ async def part_with_relation(
     """A part of a case (``model`` has ``id`` and ``case_id``) with its case, in one round trip;
     None when there is no such part. Whether the actor may see it is the caller's question."""
     row = await _part_with_case(model).fetch_one(
-        session, {"part_id": part_id, "actor_id": actor.id}
+        session, {"part_id": part_id, "actor_id": actor.id}, begin=False
     )
     if row is None:
         return None

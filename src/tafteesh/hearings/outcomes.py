@@ -1,7 +1,8 @@
 """Recording a hearing's outcome: the lawyer's most frequent act, done on a phone in a corridor.
 
-One transaction: the hearing, the next hearing, the stage change the lawyer accepted, the
-timeline events and the audit row commit together or not at all. A second writer with a stale
+One statement, or one transaction when the lawyer also accepted a stage change: the hearing, the
+next hearing, the stage change, the timeline events and the audit rows commit together or not at
+all. A second writer with a stale
 version is shown what the first one saved.
 """
 
@@ -10,20 +11,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import (
-    BindParameter,
-    Integer,
-    String,
-    Table,
-    bindparam,
-    exists,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Table, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -31,7 +21,7 @@ from tafteesh.audit.service import AuditLine
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import service as cases
 from tafteesh.cases import timeline
-from tafteesh.cases.changes import record_change
+from tafteesh.cases.changes import change_params, traces
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.stages import Stage, allowed_next
@@ -125,74 +115,76 @@ def _validate_outcome(hearing: Hearing, case: Case, data: OutcomeIn, today: date
         )
 
 
-# Recording an outcome is the app's most frequent write, so it is a handful of Core statements
-# built once and run on the driver (tafteesh.driver), in the order that needs the fewest: the
-# next hearing first, then this hearing with its outcome and the link to the next one in a
-# single guarded UPDATE, then the case's timeline and audit rows in one statement
-# (cases.changes).
+# Recording an outcome is the app's most frequent write, so it is one statement, built once and
+# run on the driver (tafteesh.driver): the guard on the version the lawyer saw, the next hearing
+# (moving or withdrawing the one an earlier save made, else reusing one scheduled that day, else
+# a new one), this hearing with its outcome and the link, and the case's traces
+# (cases.changes.traces). One statement is atomic by itself: with the case read before it, an
+# outcome costs two round trips and no BEGIN or COMMIT (bench/README.md, finding 24).
 _HEARINGS = cast(Table, Hearing.__table__)
-_COLUMNS = tuple(_HEARINGS.c)
-_VERSION = _HEARINGS.c.version
-_SCHEDULED = HearingStatus.SCHEDULED.value
-
-
-def _typed(name: str) -> BindParameter[Any]:
-    return bindparam(name, type_=_HEARINGS.c[name].type)
-
-
-# A scheduled hearing of the case on the next date: there is at most one next hearing a day.
-_SCHEDULED_THAT_DAY = (
-    _HEARINGS.c.case_id == bindparam("case_id"),
-    _HEARINGS.c.hearing_date == bindparam("hearing_date"),
-    _HEARINGS.c.status == _SCHEDULED,
-)
-_NEXT_FIELDS = (
-    "id", "case_id", "hearing_date", "court_establishment", "court_number", "judge", "purpose",
-    "witness_number", "created_by",
-)  # fmt: skip
-# A new hearing on the next date, unless one is already scheduled then (which becomes the next).
-# Its other columns take their server defaults: scheduled, recorded, verified, version 1.
-_SCHEDULE_NEXT = DriverStatement(
-    insert(_HEARINGS)
-    .from_select(
-        _NEXT_FIELDS,
-        select(*(_typed(name) for name in _NEXT_FIELDS)).where(
-            ~exists().where(*_SCHEDULED_THAT_DAY)
-        ),
-        include_defaults=False,
-    )
-    .returning(*_COLUMNS)
-)
-_SCHEDULED_ON = DriverStatement(select(*_COLUMNS).where(*_SCHEDULED_THAT_DAY))
-# The next hearing an earlier save of this outcome made, while it has not happened yet.
-_FOLLOWING = update(_HEARINGS).where(
-    _HEARINGS.c.id == bindparam("following_id"), _HEARINGS.c.status == _SCHEDULED
-)
-_MOVE_FOLLOWING = DriverStatement(
-    _FOLLOWING.values(
-        hearing_date=bindparam("moved_to"),
-        purpose=func.coalesce(bindparam("moved_purpose", type_=String), _HEARINGS.c.purpose),
-        witness_number=bindparam("moved_witness", type_=Integer),
-        version=_VERSION + 1,
-    ).returning(*_COLUMNS)
-)
-_CANCEL_FOLLOWING = DriverStatement(
-    _FOLLOWING.values(status=HearingStatus.CANCELLED.value, version=_VERSION + 1).returning(
-        _HEARINGS.c.id
-    )
-)
-# What recording an outcome sets, besides the version.
+_COLUMNS = ", ".join(c.name for c in _HEARINGS.c)
+_SCHEDULED = f"'{HearingStatus.SCHEDULED.value}'"
+_CANCELLED = f"'{HearingStatus.CANCELLED.value}'"
+# What recording an outcome sets, besides the version and the link to the next hearing.
 _RECORDED_FIELDS = (
     "outcome", "status", "adjournment_reason", "adjournment_sought_by", "attendance",
-    "business_recorded", "survivor_note", "next_date", "next_hearing_id", "outcome_recorded_at",
+    "business_recorded", "survivor_note", "next_date", "outcome_recorded_at",
     "outcome_recorded_by", "verified",
 )  # fmt: skip
-# The outcome itself, only over the version the lawyer saw: a second writer changes nothing.
-_RECORD = DriverStatement(
-    update(_HEARINGS)
-    .where(_HEARINGS.c.id == bindparam("hearing_id"), _VERSION == bindparam("seen_version"))
-    .values(version=_VERSION + 1, **{name: _typed(name) for name in _RECORDED_FIELDS})
-    .returning(*_COLUMNS)
+_SET_RECORDED = ", ".join(f"{name} = :{name}" for name in _RECORDED_FIELDS)
+_RECORD_OUTCOME = DriverStatement(
+    text(
+        f"""
+WITH guard AS (
+    -- Nothing is written unless the hearing is still at the version the lawyer saw; a second
+    -- writer waits for the first, then finds the version moved on and writes nothing.
+    SELECT id FROM hearings
+    WHERE id = CAST(:hearing_id AS uuid) AND version = :seen_version
+    FOR UPDATE
+), withdrawn AS (
+    -- A corrected outcome without a next date withdraws the hearing an earlier save made.
+    UPDATE hearings SET status = {_CANCELLED}, version = version + 1
+    WHERE id = CAST(:following_id AS uuid) AND status = {_SCHEDULED}
+      AND CAST(:next_date AS date) IS NULL AND EXISTS (SELECT FROM guard)
+), moved AS (
+    -- A corrected next date moves it, while it has not happened yet.
+    UPDATE hearings
+    SET hearing_date = :next_date, purpose = coalesce(CAST(:moved_purpose AS varchar), purpose),
+        witness_number = CAST(:witness AS integer), version = version + 1
+    WHERE id = CAST(:following_id AS uuid) AND status = {_SCHEDULED}
+      AND CAST(:next_date AS date) IS NOT NULL AND EXISTS (SELECT FROM guard)
+    RETURNING {_COLUMNS}
+), existing AS (
+    -- There is at most one next hearing a day: one already scheduled then becomes the next.
+    SELECT {_COLUMNS} FROM hearings
+    WHERE case_id = CAST(:case_id AS uuid) AND hearing_date = CAST(:next_date AS date)
+      AND status = {_SCHEDULED} AND NOT EXISTS (SELECT FROM moved)
+    ORDER BY created_at, id
+    LIMIT 1
+), scheduled AS (
+    -- Otherwise a new one; its other columns take their defaults: scheduled, recorded, verified.
+    INSERT INTO hearings (id, case_id, hearing_date, court_establishment, court_number, judge,
+                          purpose, witness_number, created_by)
+    SELECT CAST(:next_id AS uuid), CAST(:case_id AS uuid), CAST(:next_date AS date),
+           CAST(:court_establishment AS varchar), CAST(:court_number AS varchar),
+           CAST(:judge AS varchar), CAST(:next_purpose AS varchar), CAST(:witness AS integer),
+           CAST(:actor_id AS uuid)
+    WHERE CAST(:next_date AS date) IS NOT NULL AND EXISTS (SELECT FROM guard)
+      AND NOT EXISTS (SELECT FROM moved) AND NOT EXISTS (SELECT FROM existing)
+    RETURNING {_COLUMNS}
+), next AS (
+    SELECT * FROM moved UNION ALL SELECT * FROM existing UNION ALL SELECT * FROM scheduled
+), recorded AS (
+    UPDATE hearings SET {_SET_RECORDED}, next_hearing_id = (SELECT id FROM next),
+                        version = version + 1
+    WHERE id = CAST(:hearing_id AS uuid) AND EXISTS (SELECT FROM guard)
+    RETURNING {_COLUMNS}
+), {traces(changed="EXISTS (SELECT FROM recorded)", if_flagged="EXISTS (SELECT FROM scheduled)")}
+SELECT false AS is_next, {_COLUMNS} FROM recorded
+UNION ALL
+SELECT true, {_COLUMNS} FROM next WHERE EXISTS (SELECT FROM recorded)
+"""
+    ).bindparams(*(bindparam(name, type_=_HEARINGS.c[name].type) for name in _RECORDED_FIELDS))
 )
 
 
@@ -215,37 +207,10 @@ async def record_outcome(
     _validate_outcome(hearing, case, data, today_in_india())
     reason = data.adjournment_reason if data.outcome is Outcome.ADJOURNED else None
     sought_by = data.adjournment_sought_by or (reason.usual_party if reason else None)
+    next_id = uuid.uuid4()
+    next_purpose = data.next_purpose or Purpose(hearing.purpose)
 
-    next_hearing, scheduled = await _place_next_hearing(session, actor, case, hearing, data)
-    recorded = await _RECORD.fetch_one(
-        session,
-        {
-            "hearing_id": hearing.id,
-            "seen_version": data.version,
-            "outcome": data.outcome.value,
-            "status": data.outcome.status.value,
-            "adjournment_reason": reason.value if reason else None,
-            "adjournment_sought_by": sought_by.value if sought_by else None,
-            "attendance": (
-                data.attendance.model_dump() if data.attendance is not None else hearing.attendance
-            ),
-            "business_recorded": data.business_recorded or hearing.business_recorded,
-            "survivor_note": data.survivor_note or hearing.survivor_note,
-            "next_date": data.next_date,
-            "next_hearing_id": next_hearing.id if next_hearing else None,
-            "outcome_recorded_at": datetime.now(UTC),
-            "outcome_recorded_by": actor.id,
-            "verified": True,
-        },
-    )
-    if recorded is None:
-        # Someone saved this hearing since it was read; what they saved is the conflict shown.
-        # The request rolls back, taking the next hearing placed above with it.
-        await session.refresh(hearing)
-        raise StaleVersion("hearing", hearing_snapshot(hearing))
-    for name, value in recorded.items():
-        set_committed_value(hearing, name, value)
-
+    # The traces of the outcome, and those of the next hearing if the statement creates one.
     events = [_outcome_entry(hearing, data, reason, sought_by)]
     audit = [
         AuditLine(
@@ -255,11 +220,57 @@ async def record_outcome(
             data.outcome.value + (f" ({reason.value})" if reason else ""),
         )
     ]
-    if scheduled and next_hearing is not None:
-        purpose = Purpose(next_hearing.purpose)
-        events.insert(0, scheduled_entry(next_hearing.id, next_hearing.hearing_date, purpose))
-        audit.insert(0, scheduled_audit(case, next_hearing.id, next_hearing.hearing_date))
-    await record_change(session, actor, case, events=events, audit=audit)
+    if_scheduled: list[timeline.Entry | AuditLine] = []
+    if data.next_date is not None:
+        event = scheduled_entry(next_id, data.next_date, next_purpose)
+        line = scheduled_audit(case, next_id, data.next_date)
+        events.insert(0, event)
+        audit.insert(0, line)
+        if_scheduled = [event, line]
+    now = datetime.now(UTC)
+    params = change_params(actor, case, now=now, events=events, audit=audit, flagged=if_scheduled)
+    rows = await _RECORD_OUTCOME.fetch(
+        session,
+        {
+            **params,
+            "hearing_id": hearing.id,
+            "seen_version": data.version,
+            "following_id": hearing.next_hearing_id,
+            "next_date": data.next_date,
+            "next_id": next_id,
+            "next_purpose": next_purpose.value,
+            "moved_purpose": data.next_purpose.value if data.next_purpose else None,
+            "witness": _next_witness(hearing, data),
+            "court_establishment": hearing.court_establishment,
+            "court_number": hearing.court_number,
+            "judge": hearing.judge,
+            "outcome": data.outcome.value,
+            "status": data.outcome.status.value,
+            "adjournment_reason": reason.value if reason else None,
+            "adjournment_sought_by": sought_by.value if sought_by else None,
+            "attendance": (
+                data.attendance.model_dump() if data.attendance is not None else hearing.attendance
+            ),
+            "business_recorded": data.business_recorded or hearing.business_recorded,
+            "survivor_note": data.survivor_note or hearing.survivor_note,
+            "outcome_recorded_at": now,
+            "outcome_recorded_by": actor.id,
+            "verified": True,
+        },
+        # With a stage change to follow, the two must commit together; without one, the
+        # statement is the request's only write and commits by itself.
+        begin=data.move_case_to is not None,
+    )
+    recorded = next((row for row in rows if not row["is_next"]), None)
+    if recorded is None:
+        # Someone saved this hearing since it was read: nothing was written, and what they
+        # saved is the conflict shown.
+        await session.refresh(hearing)
+        raise StaleVersion("hearing", hearing_snapshot(hearing))
+    for column in _HEARINGS.c:
+        set_committed_value(hearing, column.key, recorded[column.name])
+    set_committed_value(case, "updated_at", now)
+    next_hearing = next((row for row in rows if row["is_next"]), None)
     if data.move_case_to is not None:
         await cases.change_stage(
             session,
@@ -273,49 +284,6 @@ async def record_outcome(
             cipher=cipher,
         )
     return RecordedOutcome(hearing=hearing, next_hearing=next_hearing)
-
-
-async def _place_next_hearing(
-    session: AsyncSession, actor: Principal, case: Case, hearing: Hearing, data: OutcomeIn
-) -> tuple[HearingRow | None, bool]:
-    """The next date becomes a scheduled hearing, once: a corrected outcome moves the one it
-    made, or withdraws it when the correction has no next date. Returns the next hearing and
-    whether it was scheduled just now."""
-    following = hearing.next_hearing_id
-    if data.next_date is None:
-        if following is not None:
-            await _CANCEL_FOLLOWING.fetch(session, {"following_id": following})
-        return None, False
-    witness = _next_witness(hearing, data)
-    if following is not None:
-        moved = await _MOVE_FOLLOWING.fetch_one(
-            session,
-            {
-                "following_id": following,
-                "moved_to": data.next_date,
-                "moved_purpose": data.next_purpose.value if data.next_purpose else None,
-                "moved_witness": witness,
-            },
-        )
-        if moved is not None:
-            return moved, False
-    place = {"case_id": case.id, "hearing_date": data.next_date}
-    created = await _SCHEDULE_NEXT.fetch_one(
-        session,
-        {
-            **place,
-            "id": uuid.uuid4(),
-            "court_establishment": hearing.court_establishment,
-            "court_number": hearing.court_number,
-            "judge": hearing.judge,
-            "purpose": (data.next_purpose or Purpose(hearing.purpose)).value,
-            "witness_number": witness,
-            "created_by": actor.id,
-        },
-    )
-    if created is not None:
-        return created, True
-    return await _SCHEDULED_ON.fetch_one(session, place), False
 
 
 def _next_witness(hearing: Hearing, data: OutcomeIn) -> int | None:
