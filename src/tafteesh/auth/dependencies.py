@@ -20,7 +20,7 @@ from tafteesh.auth.permissions import Permission
 from tafteesh.auth.policy import can_view_user
 from tafteesh.auth.principal import Principal
 from tafteesh.config import Settings
-from tafteesh.db import DbSession
+from tafteesh.db import DbSession, get_session
 from tafteesh.errors import Forbidden, NotAuthenticated, NotFound
 
 SESSION_COOKIE = "tafteesh_session"
@@ -67,16 +67,20 @@ async def csrf_protect(request: Request) -> None:
 
 
 async def optional_principal(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    bearer: Annotated[str | None, Depends(bearer_scheme)],
+    request: Request, bearer: Annotated[str | None, Depends(bearer_scheme)]
 ) -> Principal | None:
+    # Every request resolves this, so it takes the session and the settings from the request
+    # itself rather than as dependencies of its own: each dependency costs FastAPI's solver
+    # some bookkeeping on every request (bench/README.md, finding 26).
     token = bearer or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
+    settings: Settings = request.app.state.settings
     principal = await sessions.principal_from_token(
-        session, settings.resolved_secret_key(), token, request.app.state.principal_cache
+        await get_session(request),
+        settings.resolved_secret_key(),
+        token,
+        request.app.state.principal_cache,
     )
     request.state.user = principal
     return principal
