@@ -120,7 +120,7 @@ def _validate_outcome(hearing: Hearing, case: Case, data: OutcomeIn, today: date
 # (moving or withdrawing the one an earlier save made, else reusing one scheduled that day, else
 # a new one), this hearing with its outcome and the link, and the case's traces
 # (cases.changes.traces). One statement is atomic by itself: with the case read before it, an
-# outcome costs two round trips and no BEGIN or COMMIT (bench/README.md, finding 24).
+# outcome costs two round trips and no BEGIN or COMMIT (bench/README.md, finding 25).
 _HEARINGS = cast(Table, Hearing.__table__)
 _COLUMNS = ", ".join(c.name for c in _HEARINGS.c)
 _SCHEDULED = f"'{HearingStatus.SCHEDULED.value}'"
