@@ -32,14 +32,22 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from data_set import fetch_context, prepare_data_set, raise_max_connections, restore_pristine
+from data_set import (
+    data_dir_of,
+    fetch_context,
+    postmaster_pid,
+    prepare_data_set,
+    restore_pristine,
+    server_env,
+    start_server,
+)
 from measure import wrk
-from proc_cpu import CLK_TCK, forget_dead_handles, process_table, tree_ticks
+from proc_cpu import CLK_TCK, process_table, tree_ticks
 from scenarios import SCENARIOS, Scenario
 from servers import Server, send_line, serving, sign_in
 
 from tafteesh import benchdata
-from tafteesh.embedded import provision_database, start_embedded_server, stop_embedded_server
+from tafteesh.embedded import provision_database, stop_embedded_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -138,27 +146,17 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"A": source_tree(args.a), "B": source_tree(args.b)}
     ports = dict(zip("AB", (int(p) for p in args.ports.split(",")), strict=True))
 
-    label = f"{args.size // 1000}k" if args.size % 1000 == 0 else str(args.size)
-    data_dir = ROOT / "var" / f"bench-{label}"
+    data_dir = data_dir_of(args.size)
     logs = ROOT / "var" / "bench-logs"
     logs.mkdir(parents=True, exist_ok=True)
-    forget_dead_handles(data_dir / "pgdata")
-    admin = start_embedded_server(data_dir)
-    if asyncio.run(raise_max_connections(admin)):
-        stop_embedded_server(data_dir)
-        admin = start_embedded_server(data_dir)
+    admin = start_server(data_dir)
     try:
         restored = asyncio.run(restore_pristine(admin))
         urls = asyncio.run(provision_database(admin))
-        env = {
-            **os.environ,
-            "TAFTEESH_DATA_DIR": str(data_dir),
-            "TAFTEESH_DATABASE_URL": urls.app.render_as_string(hide_password=False),
-            "TAFTEESH_MIGRATION_DATABASE_URL": urls.owner.render_as_string(hide_password=False),
-        }
+        env = server_env(data_dir, urls)
         prepare_data_set(args.size, env, urls, restored=restored)
         ctx, _ = asyncio.run(fetch_context(urls, "pages"))
-        args.postmaster = int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
+        args.postmaster = postmaster_pid(data_dir)
         servers = {side: serve_version(side, trees[side], ports[side], env, logs) for side in "AB"}
         results: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
         with serving(list(servers.values())):

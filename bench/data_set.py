@@ -1,14 +1,17 @@
-"""The data set of one size for `bench/run.py`: its embedded PostgreSQL database, made ready.
+"""The data set of one size for `bench/run.py` and `bench/ab.py`: its embedded PostgreSQL
+database, made ready.
 
-Raising PostgreSQL's max_connections for both servers' pools; keeping a pristine copy of the
-data set as loaded and restoring it before each run; migrating and loading it with
+Where a size's data set lives, starting its server with max_connections raised for both
+servers' pools, and the environment the servers run with; keeping a pristine copy of the data
+set as loaded and restoring it before each run; migrating and loading it with
 `tafteesh bench-data` (or reusing it); reading back what the scenarios need (`Context`) and a
-few facts about it; and forgetting dead holders of the embedded server.
+few facts about it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -18,17 +21,58 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from proc_cpu import forget_dead_handles
 from scenarios import DETAIL_CASES, Context
 from sqlalchemy.engine import URL
 
 from tafteesh import benchdata
 from tafteesh.db import driver_dsn
-from tafteesh.embedded import DATABASE, OWNER_ROLE, DatabaseUrls
+from tafteesh.embedded import (
+    DATABASE,
+    OWNER_ROLE,
+    DatabaseUrls,
+    start_embedded_server,
+    stop_embedded_server,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 INDIA = timezone(timedelta(hours=5, minutes=30))
 MAX_CONNECTIONS = 200  # PostgreSQL's, for both servers' pools at once (raise_max_connections)
+
+
+def size_label(cases: int) -> str:
+    return f"{cases // 1000}k" if cases % 1000 == 0 else str(cases)
+
+
+def data_dir_of(cases: int) -> Path:
+    """The folder of the data set of ``cases`` cases: var/bench-1k, var/bench-100k…"""
+    return ROOT / "var" / f"bench-{size_label(cases)}"
+
+
+def start_server(data_dir: Path) -> URL:
+    """Start (or join) the data set's embedded PostgreSQL, with room for both servers' pools;
+    held by this process until ``stop_embedded_server``. Returns the admin URL."""
+    forget_dead_handles(data_dir / "pgdata")
+    admin = start_embedded_server(data_dir)
+    if asyncio.run(raise_max_connections(admin)):
+        stop_embedded_server(data_dir)  # a new max_connections needs a restart
+        admin = start_embedded_server(data_dir)
+    return admin
+
+
+def server_env(data_dir: Path, urls: DatabaseUrls) -> dict[str, str]:
+    """The environment the app (and the baseline) are served with, on this data set."""
+    return {
+        **os.environ,
+        "TAFTEESH_DATA_DIR": str(data_dir),
+        "TAFTEESH_DATABASE_URL": urls.app.render_as_string(hide_password=False),
+        "TAFTEESH_MIGRATION_DATABASE_URL": urls.owner.render_as_string(hide_password=False),
+    }
+
+
+def postmaster_pid(data_dir: Path) -> int:
+    return int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
 
 
 async def fetch_context(urls: DatabaseUrls, routes: str) -> tuple[Context, dict[str, Any]]:

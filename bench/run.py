@@ -27,21 +27,24 @@ from pathlib import Path
 from typing import Any
 
 from data_set import (
+    data_dir_of,
     fetch_context,
     keep_pristine,
+    postmaster_pid,
     prepare_data_set,
-    raise_max_connections,
     restore_pristine,
+    server_env,
+    size_label,
+    start_server,
 )
 from measure import measure_scenarios
-from proc_cpu import SessionCounter, cpu_model_name, forget_dead_handles
+from proc_cpu import SessionCounter, cpu_model_name
 from run_report import TARGETS, judge, markdown, package_versions
 from scenarios import LIST_FILTER, SCENARIOS, Scenario
 from servers import Server, serving
-from sqlalchemy.engine import URL
 
 from tafteesh.db import driver_dsn
-from tafteesh.embedded import provision_database, start_embedded_server, stop_embedded_server
+from tafteesh.embedded import provision_database, stop_embedded_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -51,34 +54,17 @@ BIN = Path(sys.executable).parent
 # -- one data size -----------------------------------------------------------------------------
 
 
-def size_label(cases: int) -> str:
-    return f"{cases // 1000}k" if cases % 1000 == 0 else str(cases)
-
-
-def _url(url: URL) -> str:
-    return url.render_as_string(hide_password=False)
-
-
 def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) -> dict[str, Any]:
+    data_dir = data_dir_of(cases)
     label = size_label(cases)
-    data_dir = ROOT / "var" / f"bench-{label}"
     logs = ROOT / "var" / "bench-logs"
     logs.mkdir(parents=True, exist_ok=True)
     print(f"\n== {cases:,} cases ({data_dir.relative_to(ROOT)}) ==", flush=True)
-    forget_dead_handles(data_dir / "pgdata")
-    admin = start_embedded_server(data_dir)  # held by this process until the size is done
-    if asyncio.run(raise_max_connections(admin)):
-        stop_embedded_server(data_dir)  # a new max_connections needs a restart
-        admin = start_embedded_server(data_dir)
+    admin = start_server(data_dir)  # held by this process until the size is done
     try:
         restored = asyncio.run(restore_pristine(admin))
         urls = asyncio.run(provision_database(admin))
-        env = {
-            **os.environ,
-            "TAFTEESH_DATA_DIR": str(data_dir),
-            "TAFTEESH_DATABASE_URL": _url(urls.app),
-            "TAFTEESH_MIGRATION_DATABASE_URL": _url(urls.owner),
-        }
+        env = server_env(data_dir, urls)
         if args.tcp_nodelay:
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(BENCH / "nodelay"), os.environ.get("PYTHONPATH")) if p
@@ -86,7 +72,7 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
         load = prepare_data_set(cases, env, urls, restored=restored)
         asyncio.run(keep_pristine(admin))
         ctx, facts = asyncio.run(fetch_context(urls, args.routes))
-        postmaster = int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
+        postmaster = postmaster_pid(data_dir)
         workers = ["--host", "127.0.0.1", "--workers", str(args.workers)]
         app_command = [str(BIN / "tafteesh"), "serve", *workers, "--port", str(args.app_port)]
         baseline_command = [sys.executable, str(BENCH / "baseline.py"), *workers]
