@@ -1,10 +1,16 @@
-"""Helpers shared by tests: sign-in over the API and through the form, the CSRF token."""
+"""Helpers shared by tests: sign-in over the API and through the form, the CSRF token, and
+the app on its own engine."""
 
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tafteesh.auth.models import User
+from tafteesh.config import Settings
+from tafteesh.db import create_read_sessionmaker, create_sessionmaker
+from tafteesh.main import create_app
 from tafteesh.requestctx import CSRF_COOKIE
 
 PASSWORD = "correct horse battery staple"
@@ -34,3 +40,14 @@ async def browser_sign_in(client: httpx.AsyncClient, user: User, password: str =
         "/login", data={"email": user.email, "password": password, "csrf_token": token}
     )
     assert response.status_code == 303, response.text
+
+
+def committing_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
+    """The app with sessions of its own on ``engine``, as in production: each request commits
+    for itself (the ``app`` fixture's requests share the test's rolled-back transaction), and
+    requests running at once hold connections of their own."""
+    app = create_app(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
+    return app

@@ -14,19 +14,14 @@ from tafteesh.config import Settings
 from tafteesh.db import (
     DbSession,
     TransactionalRoute,
-    create_read_sessionmaker,
-    create_sessionmaker,
     read_only,
 )
-from tafteesh.main import create_app
+from tests.helpers import committing_app
 
 
 def app_with_deferred_conflict(settings: Settings, engine: AsyncEngine) -> FastAPI:
     """An app with one extra route whose work only fails when PostgreSQL checks it at COMMIT."""
-    app = create_app(settings)
-    app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
-    app.state.read_sessionmaker = create_read_sessionmaker(engine)
+    app = committing_app(settings, engine)
     router = APIRouter(route_class=TransactionalRoute)
 
     @router.get("/api/v1/test-deferred-conflict")

@@ -21,33 +21,20 @@ from tafteesh.auth import service as accounts
 from tafteesh.auth.roles import Language, OrganisationKind, Role
 from tafteesh.cases.models import TimelineEvent
 from tafteesh.config import Settings
-from tafteesh.db import create_read_sessionmaker, create_sessionmaker
+from tafteesh.db import create_sessionmaker
 from tafteesh.hearings.models import Hearing
-from tafteesh.main import create_app
 from tests.cases.conftest import new_codes_case
-from tests.conftest import PASSWORD
 from tests.hearings.conftest import CASES, HEARINGS, iso
+from tests.helpers import PASSWORD, bearer_for, committing_app
 
 
 @pytest.fixture
 async def committing_client(
     settings: Settings, app_engine: AsyncEngine
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    app.state.engine = app_engine
-    app.state.sessionmaker = create_sessionmaker(app_engine)
-    app.state.read_sessionmaker = create_read_sessionmaker(app_engine)
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=committing_app(settings, app_engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
-
-
-async def _signed_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/token", data={"username": email, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def _waiting_on_the_row(connection: AsyncConnection) -> int:
@@ -81,7 +68,7 @@ async def test_two_saves_at_the_same_moment_one_wins_and_nothing_is_doubled(
         )
         await session.commit()
     # Her phone and her laptop, each signed in.
-    phone, laptop = [await _signed_in(client, lawyer.email) for _ in range(2)]
+    phone, laptop = [await bearer_for(client, lawyer) for _ in range(2)]
     case = (await client.post(CASES, json=new_codes_case(), headers=phone)).json()
     hearing = (
         await client.post(
