@@ -78,6 +78,9 @@ def test_lawyer_opens_a_case_and_moves_it_to_chargesheet_filed(
     # The default-bail deadline for the accused was met by the chargesheet.
     tabs.get_by_role("link", name="Deadlines").click()
     expect(page.get_by_text("for Kalu Mondal")).to_be_visible()
+    # The tab swapped in by htmx is the current one (static/tabs.js), the page's first is not.
+    expect(tabs.get_by_role("link", name="Deadlines")).to_have_attribute("aria-current", "page")
+    expect(tabs.get_by_role("link", name="Overview")).not_to_have_attribute("aria-current", "page")
     expect(page.get_by_text(re.compile(r"Met 20 Mar 2025"))).to_be_visible()
     page.screenshot(path=str(artifacts / "phone-case-deadlines.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
