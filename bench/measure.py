@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -22,7 +23,7 @@ from typing import Any
 
 from proc_cpu import CLK_TCK, CpuSnapshot, SessionCounter, tree_ticks
 from scenarios import Context, Scenario
-from servers import Server, keepalive_round_trip_ms, send_line, sign_in
+from servers import Server, fetch_text, keepalive_round_trip_ms, send_line, sign_in
 
 from tafteesh import benchdata
 
@@ -108,15 +109,16 @@ def measure(
     sessions: Callable[[], int],
     fresh_paths: Callable[[], list[str]] | None = None,
 ) -> Measurement:
-    wrk(
-        server.base,
-        fresh_paths() if fresh_paths else paths,
-        token=token,
-        connections=connections,
-        seconds=args.warmup,
-        threads=args.threads,
-        stagger=args.stagger,
-    )
+    if args.warmup > 0:  # wrk refuses a duration of 0
+        wrk(
+            server.base,
+            fresh_paths() if fresh_paths else paths,
+            token=token,
+            connections=connections,
+            seconds=args.warmup,
+            threads=args.threads,
+            stagger=args.stagger,
+        )
     if fresh_paths:
         # Requests in flight when wrk stopped are still being committed: let them finish, or
         # their hearings would be handed out again (and answer 409, stale version).
@@ -189,6 +191,25 @@ def _print_measurement(m: Measurement) -> None:
     )
 
 
+_CSRF_TOKEN = re.compile(r'(csrf_token" value="|X-CSRF-Token": ")[^"]+')
+
+
+def check_same_output(scenario: Scenario, app_url: str, baseline_url: str, token: str) -> None:
+    """Stop unless both sides answer the same HTML, the CSRF token aside (each makes its own),
+    so that a template changed in the app cannot leave the baseline measuring another page."""
+    app_page, baseline_page = (
+        _CSRF_TOKEN.sub(r"\1…", text)
+        for text in (fetch_text(app_url, token), fetch_text(baseline_url))
+    )
+    if app_page != baseline_page:
+        raise SystemExit(
+            f"{scenario.name}: the baseline's page differs from the app's "
+            f"({len(baseline_page):,} against {len(app_page):,} characters); bring "
+            "bench/baseline.py up to date with the app's templates"
+        )
+    print(f"  {scenario.name}: both sides answer the same page ({len(app_page):,} characters)")
+
+
 def measure_scenarios(
     cases: int,
     scenarios: list[Scenario],
@@ -220,6 +241,11 @@ def measure_scenarios(
             if status != 200:
                 raise SystemExit(f"{name} answered {status} to {paths[0]}")
             print(f"  {scenario.name}: {name} {paths[0][:70]} -> {size:,} bytes")
+        if scenario.same_output:
+            (_, _, app_paths, token), (_, _, baseline_paths, _) = sides
+            check_same_output(
+                scenario, app.base + app_paths[0], baseline.base + baseline_paths[0], token
+            )
         for connections in args.concurrency:
             for name, server, paths, token in sides:
                 repeats = []

@@ -56,6 +56,8 @@ class Scenario:
     # Each request uses up its target (a hearing whose outcome it records): the paths are
     # fetched again before every wrk run, and every line carries a JSON body to POST.
     consumes: bool = False
+    # Both sides answer the same HTML (but for the CSRF token): checked before measuring.
+    same_output: bool = False
 
 
 def _query(**extra: str) -> str:
@@ -151,6 +153,16 @@ SCENARIOS: list[Scenario] = [
         "lawyer",
         lambda ctx: [f"{_app_prefix(ctx)}/{case}" for case in ctx.lawyer_cases],
         lambda ctx: [f"/cases/{case}?user={ctx.lawyer_id}" for case in ctx.lawyer_cases],
+    ),
+    Scenario(
+        "case_detail_same_page",
+        "The case page against a baseline that renders the app's own page (the same templates "
+        "and HTML, with the stage history it reads): the framework's and safeguards' price alone",
+        "lawyer",
+        lambda ctx: [f"/cases/{case}" for case in ctx.lawyer_cases],
+        lambda ctx: [f"/cases/{case}/same-page?user={ctx.lawyer_id}" for case in ctx.lawyer_cases],
+        judged=False,
+        same_output=True,
     ),
     Scenario(
         "case_list_lead",

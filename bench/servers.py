@@ -119,6 +119,15 @@ def send_line(url: str, token: str | None = None) -> tuple[int, int]:
         return exc.code, len(exc.read())
 
 
+def fetch_text(url: str, token: str | None = None) -> str:
+    """GET a page's text."""
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return str(response.read().decode())
+
+
 def keepalive_round_trip_ms(base: str, requests: int = 21) -> float:
     """Median time of sequential requests to /healthz on one kept-alive connection: about 40 ms
     instead of well under 1 ms when the server's connections lack TCP_NODELAY."""
