@@ -284,23 +284,19 @@ async def case_page_as_the_app(request: Request) -> Response:
         can_change_stage=policy.can_change_stage(reader, relation),
         survivor_view=policy.sees_only_survivor_events(reader, relation),
     )
-    html = (
-        _app_templates()
-        .get_template("cases/detail.html")
-        .render(
-            user=reader,
-            csrf_token=secrets.token_urlsafe(
-                32
-            ),  # the app makes one for a visitor without the cookie
-            flash=None,
-            access=access,
-            tab="overview",
-            today=today_in_india(),
-            tab_template="cases/_partials/tab_overview.html",
-            stage_history=[dict(h) for h in history],
-            allowed_next=[s for s in Stage if s in allowed],
-            case=case,
-        )
+    page = _app_templates().get_template("cases/detail.html")
+    html = page.render(
+        user=reader,
+        # The app makes a token for a visitor without its cookie, as wrk is.
+        csrf_token=secrets.token_urlsafe(32),
+        flash=None,
+        access=access,
+        tab="overview",
+        today=today_in_india(),
+        tab_template="cases/_partials/tab_overview.html",
+        stage_history=[dict(h) for h in history],
+        allowed_next=[s for s in Stage if s in allowed],
+        case=case,
     )
     return HTMLResponse(html)
 
