@@ -46,22 +46,18 @@ from tafteesh.india import today_in_india
 
 
 _changes = cast(Table, StageChange.__table__).c
+# What a stage change shows, here and on the case page's overview (views.case_overview).
+STAGE_HISTORY_FIELDS = ("from_stage", "to_stage", "effective_on", "recorded_at", "note")
 _STAGE_HISTORY = DriverStatement(
-    select(
-        _changes.from_stage,
-        _changes.to_stage,
-        _changes.effective_on,
-        _changes.recorded_at,
-        _changes.note,
-    )
+    select(*(_changes[name] for name in STAGE_HISTORY_FIELDS))
     .where(_changes.case_id == bindparam("case_id"))
     .order_by(_changes.id)
 )
 
 
 async def stage_history(session: AsyncSession, case_id: uuid.UUID) -> Sequence[DriverRow]:
-    """The case's stage changes, oldest first, as rows on the driver: they are only shown, and
-    every case page reads them."""
+    """The case's stage changes, oldest first, as rows on the driver: they are only shown (the
+    API's history; the case page reads them with its charges, views.case_overview)."""
     return await _STAGE_HISTORY.fetch(session, {"case_id": case_id})
 
 

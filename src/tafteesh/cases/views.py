@@ -31,7 +31,7 @@ from tafteesh.cases.schemas import (
     SurvivorWithIdentity,
     TeamMemberRead,
 )
-from tafteesh.cases.service import read_line
+from tafteesh.cases.service import STAGE_HISTORY_FIELDS, read_line
 from tafteesh.cases.stages import Stage, allowed_next
 from tafteesh.driver import DriverStatement, Records
 
@@ -55,13 +55,13 @@ def _packed(columns: tuple[Column[Any], ...], order_by: Column[Any]) -> ScalarSe
 
 _charges = cast(Table, CaseCharge.__table__).c
 _changes = cast(Table, StageChange.__table__).c
-_HISTORY_FIELDS = ("from_stage", "to_stage", "effective_on", "recorded_at", "note")
+_history = tuple(_changes[name] for name in STAGE_HISTORY_FIELDS)
 # The overview tab, the page every case link opens, reads the charges and the stage history and
 # writes its audit row in one round trip instead of two.
 _OVERVIEW = DriverStatement(
     select(
         _packed((_charges.act, _charges.section), _charges.id).label("charges"),
-        _packed(tuple(_changes[name] for name in _HISTORY_FIELDS), _changes.id).label("history"),
+        _packed(_history, _changes.id).label("history"),
     ).add_cte(audit.read_audit())
 )
 
@@ -79,7 +79,7 @@ async def case_overview(
         },
     )
     charges, history = (row["charges"] or [], row["history"] or []) if row else ([], [])
-    stage_history = [dict(zip(_HISTORY_FIELDS, change, strict=True)) for change in history]
+    stage_history = [dict(zip(STAGE_HISTORY_FIELDS, change, strict=True)) for change in history]
     return _case_read(access, sections_of(charges)), stage_history
 
 
