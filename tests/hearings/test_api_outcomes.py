@@ -295,11 +295,12 @@ async def test_a_next_date_already_scheduled_becomes_the_next_hearing(
     team = await make_team()
     hearing = await schedule(team.lawyer, team.case, -1)
     already = await schedule(team.lawyer, team.case, 20, purpose="bail_hearing")
-    scheduled_before = [
-        e
-        for e in await timeline(client, team.lawyer, team.case_id)
-        if e["kind"] == "hearing.scheduled"
-    ]
+
+    async def announced_as_scheduled() -> int:
+        events = await timeline(client, team.lawyer, team.case_id)
+        return sum(e["kind"] == "hearing.scheduled" for e in events)
+
+    scheduled_before = await announced_as_scheduled()
 
     response = await record_outcome(
         team.lawyer,
@@ -316,12 +317,7 @@ async def test_a_next_date_already_scheduled_becomes_the_next_hearing(
     assert result["hearing"]["next_hearing_id"] == already["id"]
     assert await hearing_count(session, team.case_id) == 2
     # Nothing was scheduled, so nothing is announced as scheduled.
-    scheduled_after = [
-        e
-        for e in await timeline(client, team.lawyer, team.case_id)
-        if e["kind"] == "hearing.scheduled"
-    ]
-    assert len(scheduled_after) == len(scheduled_before)
+    assert await announced_as_scheduled() == scheduled_before
     announced = f"case {team.case['reference']} {iso(20)}"
     assert await audit_count(session, action="hearing.create", summary=announced) == 1
 
