@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -20,7 +20,7 @@ from tafteesh.auth.permissions import Permission
 from tafteesh.auth.policy import can_view_user
 from tafteesh.auth.principal import Principal
 from tafteesh.config import Settings
-from tafteesh.db import DbSession, get_session
+from tafteesh.db import get_session
 from tafteesh.errors import Forbidden, NotAuthenticated, NotFound
 
 SESSION_COOKIE = "tafteesh_session"
@@ -66,29 +66,38 @@ async def csrf_protect(request: Request) -> None:
         )
 
 
-async def optional_principal(
-    request: Request, bearer: Annotated[str | None, Depends(bearer_scheme)]
-) -> Principal | None:
-    # Every request resolves this, so it takes the session and the settings from the request
-    # itself rather than as dependencies of its own: each dependency costs FastAPI's solver
-    # some bookkeeping on every request (bench/README.md, finding 26).
+# Dependencies that need the caller take ``request`` and ``Bearer`` and call ``signed_in``,
+# rather than depending on ``CurrentUser`` and ``DbSession``: FastAPI's solver spends about as
+# much on each dependency in the graph (its cache key, scope checks and a recursive solve) as a
+# page spends on its access check, so every level it need not walk is taken out of every request
+# (bench/README.md, findings 26 and 29).
+Bearer = Annotated[str | None, Depends(bearer_scheme)]
+_UNRESOLVED = object()
+
+
+async def principal_of(request: Request, bearer: str | None) -> Principal | None:
+    """Who sent the request (bearer token or session cookie), or None; resolved once per
+    request, however many dependencies ask."""
+    known = getattr(request.state, "user", _UNRESOLVED)
+    if known is not _UNRESOLVED:
+        return cast(Principal | None, known)
     token = bearer or request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    settings: Settings = request.app.state.settings
-    principal = await sessions.principal_from_token(
-        await get_session(request),
-        settings.resolved_secret_key(),
-        token,
-        request.app.state.principal_cache,
-    )
+    principal = None
+    if token:
+        settings: Settings = request.app.state.settings
+        principal = await sessions.principal_from_token(
+            await get_session(request),
+            settings.resolved_secret_key(),
+            token,
+            request.app.state.principal_cache,
+        )
     request.state.user = principal
     return principal
 
 
-async def current_principal(
-    principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> Principal:
+async def signed_in(request: Request, bearer: str | None) -> Principal:
+    """Who sent the request; 401 when nobody is signed in."""
+    principal = await principal_of(request, bearer)
     if principal is None:
         raise NotAuthenticated(
             "Please sign in to continue.", headers={"WWW-Authenticate": "Bearer"}
@@ -96,12 +105,21 @@ async def current_principal(
     return principal
 
 
+async def optional_principal(request: Request, bearer: Bearer) -> Principal | None:
+    return await principal_of(request, bearer)
+
+
+async def current_principal(request: Request, bearer: Bearer) -> Principal:
+    return await signed_in(request, bearer)
+
+
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
-    async def dependency(principal: CurrentUser) -> Principal:
+def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    async def dependency(request: Request, bearer: Bearer) -> Principal:
+        principal = await signed_in(request, bearer)
         if not principal.has(permission):
             raise Forbidden("Your role does not allow this.")
         return principal
@@ -109,16 +127,16 @@ def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal
     return dependency
 
 
-async def user_for_view(user_id: uuid.UUID, principal: CurrentUser, session: DbSession) -> User:
-    if not can_view_user(principal, user_id):
+async def user_for_view(user_id: uuid.UUID, request: Request, bearer: Bearer) -> User:
+    if not can_view_user(await signed_in(request, bearer), user_id):
         raise NotFound("There is no such account.")
-    return await service.get_user(session, user_id)
+    return await service.get_user(await get_session(request), user_id)
 
 
 async def user_for_admin(
-    user: Annotated[User, Depends(user_for_view)], principal: CurrentUser
+    user: Annotated[User, Depends(user_for_view)], request: Request, bearer: Bearer
 ) -> User:
-    if not principal.has(Permission.MANAGE_USERS):
+    if not (await signed_in(request, bearer)).has(Permission.MANAGE_USERS):
         raise Forbidden("Only an administrator can change accounts.")
     return user
 

@@ -11,14 +11,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.dependencies import Bearer, signed_in
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import policy, service
 from tafteesh.cases.identity import IdentityCipher
 from tafteesh.cases.models import Case
 from tafteesh.cases.policy import CaseRelation
 from tafteesh.cases.relation import CaseWithRelation, Part, part_with_relation, relation_to_case
-from tafteesh.db import DbSession
+from tafteesh.db import get_session
 from tafteesh.errors import Forbidden
 
 
@@ -86,10 +86,10 @@ def _access(actor: Principal, found: CaseWithRelation) -> CaseAccess | None:
     )
 
 
-async def case_for_view(
-    case_id: uuid.UUID, principal: CurrentUser, session: DbSession
-) -> CaseAccess:
-    access = await case_access(session, principal, case_id)
+async def case_for_view(case_id: uuid.UUID, request: Request, bearer: Bearer) -> CaseAccess:
+    access = await case_access(
+        await get_session(request), await signed_in(request, bearer), case_id
+    )
     if access is None:
         raise service.not_found()
     return access
@@ -140,9 +140,14 @@ CaseForTeam = Annotated[
 ]
 
 
-async def get_identity_cipher(request: Request) -> IdentityCipher:
+def identity_cipher(request: Request) -> IdentityCipher:
+    """The key that seals survivors' identities, made at start-up (``main.create_app``)."""
     cipher: IdentityCipher = request.app.state.identity_cipher
     return cipher
+
+
+async def get_identity_cipher(request: Request) -> IdentityCipher:
+    return identity_cipher(request)
 
 
 Cipher = Annotated[IdentityCipher, Depends(get_identity_cipher)]

@@ -20,6 +20,7 @@ from tafteesh.cases.dependencies import (
     CaseForStage,
     CaseForView,
     Cipher,
+    identity_cipher,
     reload_access,
 )
 from tafteesh.cases.forms import checkbox, form_values, parse_charges, validate
@@ -186,7 +187,6 @@ async def render_case_tab(
     session: DbSession,
     access: CaseAccess,
     tab: str,
-    cipher: Cipher,
     extra: dict[str, Any] | None = None,
     status_code: int = 200,
     tab_template: str | None = None,
@@ -209,7 +209,7 @@ async def render_case_tab(
         case = await views.case_read(session, access, read_as=f"page_{tab}")
     ctx["case"] = case
     if tab == "people":
-        ctx["survivors"] = await views.survivor_reads(session, access, cipher)
+        ctx["survivors"] = await views.survivor_reads(session, access, identity_cipher(request))
         ctx["accused"] = await views.accused_reads(session, access)
         ctx["team"] = await views.team_reads(session, access)
     elif tab == "timeline":
@@ -223,7 +223,9 @@ async def render_case_tab(
         )
         ctx.update({"events": events, "next_cursor": cursor})
     elif tab == "clocks":
-        ctx["clocks"] = await views.clock_reads(session, access, cipher, today_in_india())
+        ctx["clocks"] = await views.clock_reads(
+            session, access, identity_cipher(request), today_in_india()
+        )
     ctx.update(extra or {})
     return render(
         request,
@@ -236,32 +238,24 @@ async def render_case_tab(
 
 @router.get("/cases/{case_id}")
 @read_only
-async def case_overview(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await render_case_tab(request, session, access, "overview", cipher)
+async def case_overview(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await render_case_tab(request, session, access, "overview")
 
 
 @router.get("/cases/{case_id}/people")
-async def case_people(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await render_case_tab(request, session, access, "people", cipher)
+async def case_people(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await render_case_tab(request, session, access, "people")
 
 
 @router.get("/cases/{case_id}/timeline")
 @read_only
-async def case_timeline(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await render_case_tab(request, session, access, "timeline", cipher)
+async def case_timeline(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await render_case_tab(request, session, access, "timeline")
 
 
 @router.get("/cases/{case_id}/clocks")
-async def case_clocks(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await render_case_tab(request, session, access, "clocks", cipher)
+async def case_clocks(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await render_case_tab(request, session, access, "clocks")
 
 
 # -- editing and the stage dialog ------------------------------------------------------------
@@ -346,7 +340,6 @@ async def change_stage(
             session,
             fresh,
             "overview",
-            cipher,
             {"stage_error": error.message, "stage_values": values},
             status_code=error.status_code,
         )

@@ -42,7 +42,6 @@ async def _people_with_error(
     session: DbSession,
     access: CaseAccess,
     case_id: uuid.UUID,
-    cipher: Cipher,
     error: TafteeshError,
     form_name: str,
     values: dict[str, Any],
@@ -59,7 +58,6 @@ async def _people_with_error(
         session,
         fresh,
         "people",
-        cipher,
         {
             "form_error": {
                 "form": form_name,
@@ -89,7 +87,7 @@ async def add_survivor(
         await parties.add_survivor(session, access.actor, access.case, data=data, cipher=cipher)
     except TafteeshError as error:
         return await _people_with_error(
-            request, session, access, case_id, cipher, error, "survivor", values
+            request, session, access, case_id, error, "survivor", values
         )
     return redirect(request, _people(case_id), flash="The survivor was added.")
 
@@ -122,7 +120,7 @@ async def record_leader_consent(
         )
     except TafteeshError as error:
         return await _people_with_error(
-            request, session, access, case_id, cipher, error, f"consent-{survivor_id}", {}
+            request, session, access, case_id, error, f"consent-{survivor_id}", {}
         )
     return redirect(request, _people(case_id), flash="Her consent was recorded.")
 
@@ -133,7 +131,6 @@ async def withdraw_leader_consent(
     request: Request,
     access: CaseForEdit,
     session: DbSession,
-    cipher: Cipher,
 ) -> Response:
     form = await request.form()
     values = form_values(form, ("version",))
@@ -146,7 +143,7 @@ async def withdraw_leader_consent(
         )
     except TafteeshError as error:
         return await _people_with_error(
-            request, session, access, case_id, cipher, error, f"consent-{survivor_id}", {}
+            request, session, access, case_id, error, f"consent-{survivor_id}", {}
         )
     flash = "Her consent was withdrawn."
     if left:
@@ -167,9 +164,7 @@ async def add_accused(
         data = validate(AccusedCreate, values)
         await parties.add_accused(session, access.actor, access.case, data=data, cipher=cipher)
     except TafteeshError as error:
-        return await _people_with_error(
-            request, session, access, case_id, cipher, error, "accused", values
-        )
+        return await _people_with_error(request, session, access, case_id, error, "accused", values)
     return redirect(request, _people(case_id), flash="The accused person was added.")
 
 
@@ -204,15 +199,13 @@ async def change_accused_status(
         )
     except TafteeshError as error:
         return await _people_with_error(
-            request, session, access, case_id, cipher, error, f"accused-{accused_id}", values
+            request, session, access, case_id, error, f"accused-{accused_id}", values
         )
     return redirect(request, _people(case_id), flash="The status was recorded.")
 
 
 @router.post("/cases/{case_id}/team")
-async def assign_team_member(
-    request: Request, access: CaseForTeam, session: DbSession, cipher: Cipher
-) -> Response:
+async def assign_team_member(request: Request, access: CaseForTeam, session: DbSession) -> Response:
     form = await request.form()
     values = form_values(form, ("email",))
     case_id = access.case.id
@@ -223,21 +216,17 @@ async def assign_team_member(
             session, access.actor, access.case, user_id=data.user_id, team_role=data.team_role
         )
     except TafteeshError as error:
-        return await _people_with_error(
-            request, session, access, case_id, cipher, error, "team", values
-        )
+        return await _people_with_error(request, session, access, case_id, error, "team", values)
     return redirect(request, _people(case_id), flash="The team was updated.")
 
 
 @router.post("/cases/{case_id}/team/{user_id}/remove")
 async def remove_team_member(
-    user_id: uuid.UUID, request: Request, access: CaseForTeam, session: DbSession, cipher: Cipher
+    user_id: uuid.UUID, request: Request, access: CaseForTeam, session: DbSession
 ) -> Response:
     case_id = access.case.id
     try:
         await team.remove(session, access.actor, access.case, user_id=user_id)
     except TafteeshError as error:
-        return await _people_with_error(
-            request, session, access, case_id, cipher, error, "team", {}
-        )
+        return await _people_with_error(request, session, access, case_id, error, "team", {})
     return redirect(request, _people(case_id), flash="The team was updated.")

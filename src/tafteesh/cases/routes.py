@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.dependencies import Bearer, CurrentUser, signed_in
 from tafteesh.auth.principal import Principal
 from tafteesh.cases import listing, policy, service, timeline, views
 from tafteesh.cases.dependencies import (
@@ -48,8 +48,9 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _case_creator(principal: CurrentUser) -> Principal:
+async def _case_creator(request: Request, bearer: Bearer) -> Principal:
     # A dependency, so a refused role hears 403 before any complaint about the body.
+    principal = await signed_in(request, bearer)
     if not policy.can_create_case(principal):
         raise Forbidden("Only lawyers and social workers open cases.")
     return principal

@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.dependencies import Bearer, signed_in
 from tafteesh.cases.dependencies import CaseAccess, CaseForView, case_access
 from tafteesh.compensation import policy, service
 from tafteesh.compensation.models import CompensationClaim
-from tafteesh.db import DbSession
+from tafteesh.db import get_session
 from tafteesh.errors import Forbidden
 
 
@@ -32,9 +32,8 @@ class ClaimAccess:
         return policy.can_write_claims(self.case.actor, self.case.relation)
 
 
-async def claim_for_summary(
-    claim_id: uuid.UUID, principal: CurrentUser, session: DbSession
-) -> ClaimAccess:
+async def claim_for_summary(claim_id: uuid.UUID, request: Request, bearer: Bearer) -> ClaimAccess:
+    session, principal = await get_session(request), await signed_in(request, bearer)
     found = await service.claim_with_survivor(session, claim_id)
     case = await case_access(session, principal, found.claim.case_id) if found else None
     if (

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForView, Cipher, reload_access
+from tafteesh.cases.dependencies import CaseAccess, CaseForEdit, CaseForView, reload_access
 from tafteesh.cases.forms import validate
 from tafteesh.cases.models import Survivor
 from tafteesh.cases.pages import render_case_tab
@@ -67,9 +67,7 @@ def claim_url(claim_id: uuid.UUID) -> str:
 
 
 @router.get("/cases/{case_id}/compensation")
-async def compensation_tab(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
+async def compensation_tab(request: Request, access: CaseForView, session: DbSession) -> Response:
     today = today_in_india()
     visible = policy.visible_summaries(access.actor, access.relation)
     shown = await service.claims_of(session, access.case.id, visible=visible)
@@ -84,7 +82,6 @@ async def compensation_tab(
         session,
         access,
         "compensation",
-        cipher,
         ctx,
         tab_template="compensation/_partials/tab_compensation.html",
     )

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.dependencies import Bearer, signed_in
+from tafteesh.auth.principal import Principal
 from tafteesh.cases.dependencies import CaseAccess, case_part_access
-from tafteesh.db import DbSession
+from tafteesh.db import get_session
 from tafteesh.errors import Forbidden
 from tafteesh.evidence import policy, service
 from tafteesh.evidence.models import EvidenceItem
@@ -32,13 +34,21 @@ class ItemAccess:
         return policy.can_handle(self.case, self.item.sensitivity)
 
 
-async def item_for_view(
-    item_id: uuid.UUID, principal: CurrentUser, session: DbSession
+async def load_item_access(
+    session: AsyncSession, actor: Principal, item_id: uuid.UUID
 ) -> ItemAccess:
-    found = await case_part_access(session, principal, EvidenceItem, item_id)
+    """The item with its case and what ``actor`` may do there; 404 when it is not theirs to
+    see. Also for reading it again after a rollback expired both."""
+    found = await case_part_access(session, actor, EvidenceItem, item_id)
     if found is None or not policy.can_see_item(found[1], found[0].sensitivity):
         raise service.not_found()
     return ItemAccess(*found)
+
+
+async def item_for_view(item_id: uuid.UUID, request: Request, bearer: Bearer) -> ItemAccess:
+    return await load_item_access(
+        await get_session(request), await signed_in(request, bearer), item_id
+    )
 
 
 async def item_for_handling(

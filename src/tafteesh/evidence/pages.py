@@ -13,13 +13,20 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from tafteesh.audit import service as audit
-from tafteesh.cases.dependencies import CaseAccess, CaseForView, Cipher, reload_access
+from tafteesh.cases.dependencies import CaseAccess, CaseForView, reload_access
 from tafteesh.cases.forms import form_values, validate
 from tafteesh.cases.pages import render_case_tab
 from tafteesh.db import DbSession, TransactionalRoute, release_before_waiting
 from tafteesh.errors import InvalidInput, TafteeshError
 from tafteesh.evidence import bundle, policy, service, views
-from tafteesh.evidence.dependencies import ItemAccess, ItemForHandling, ItemForView, Signer, Store
+from tafteesh.evidence.dependencies import (
+    ItemAccess,
+    ItemForHandling,
+    ItemForView,
+    Signer,
+    Store,
+    load_item_access,
+)
 from tafteesh.evidence.schemas import CustodyEventIn, ItemCreate, Sha256
 from tafteesh.evidence.signing import make_checkpoint
 from tafteesh.evidence.verification import verify_item
@@ -55,7 +62,6 @@ async def _tab(
     request: Request,
     session: DbSession,
     access: CaseAccess,
-    cipher: Cipher,
     extra: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -71,7 +77,6 @@ async def _tab(
         session,
         access,
         "evidence",
-        cipher,
         ctx,
         status_code=status_code,
         tab_template="evidence/_partials/tab_evidence.html",
@@ -79,16 +84,12 @@ async def _tab(
 
 
 @router.get("/cases/{case_id}/evidence")
-async def evidence_tab(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await _tab(request, session, access, cipher)
+async def evidence_tab(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await _tab(request, session, access)
 
 
 @router.post("/cases/{case_id}/evidence")
-async def add_item(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
+async def add_item(request: Request, access: CaseForView, session: DbSession) -> Response:
     form = await request.form()
     values = form_values(form, ITEM_FIELDS)
     case_id = access.case.id
@@ -104,7 +105,6 @@ async def add_item(
             request,
             session,
             fresh,
-            cipher,
             {"item_error": error.message, "item_values": values},
             status_code=error.status_code,
         )
@@ -168,9 +168,7 @@ async def record_custody(request: Request, access: ItemForHandling, session: DbS
             error.message if isinstance(error, TafteeshError) else "Enter a valid date and time."
         )
         await session.rollback()
-        from tafteesh.evidence.dependencies import item_for_view
-
-        fresh = await item_for_view(item_id, access.case.actor, session)
+        fresh = await load_item_access(session, access.case.actor, item_id)
         return await _item_page(
             request,
             session,

@@ -11,7 +11,7 @@ from tafteesh.auth.principal import Principal
 from tafteesh.cases.dependencies import CaseAccess
 from tafteesh.errors import Forbidden
 from tafteesh.evidence import policy, service
-from tafteesh.evidence.dependencies import ItemAccess, item_for_view
+from tafteesh.evidence.dependencies import ItemAccess, load_item_access
 from tafteesh.evidence.models import EvidenceFile, EvidenceItem
 from tafteesh.evidence.schemas import ItemDetail, ItemRead
 
@@ -63,7 +63,7 @@ async def file_for_download(
     record = await service.get_file(session, file_id)
     if record is None:
         raise service.not_found()
-    access = await item_for_view(record.item_id, principal, session)
+    access = await load_item_access(session, principal, record.item_id)
     if not access.can_open_files:
         raise Forbidden("Consortium leads and administrators do not open evidence files.")
     return access, record

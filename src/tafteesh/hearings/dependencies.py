@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tafteesh.auth.dependencies import CurrentUser
+from tafteesh.auth.dependencies import Bearer, signed_in
 from tafteesh.auth.principal import Principal
 from tafteesh.cases.dependencies import CaseAccess, case_part_access
-from tafteesh.db import DbSession
+from tafteesh.db import get_session
 from tafteesh.errors import Forbidden
 from tafteesh.hearings import service
 from tafteesh.hearings.models import Hearing
@@ -37,9 +37,11 @@ async def load_hearing_access(
 
 
 async def hearing_for_view(
-    hearing_id: uuid.UUID, principal: CurrentUser, session: DbSession
+    hearing_id: uuid.UUID, request: Request, bearer: Bearer
 ) -> HearingAccess:
-    return await load_hearing_access(session, principal, hearing_id)
+    return await load_hearing_access(
+        await get_session(request), await signed_in(request, bearer), hearing_id
+    )
 
 
 async def hearing_for_edit(

@@ -68,7 +68,6 @@ async def _hearings_tab(
     request: Request,
     session: DbSession,
     access: CaseAccess,
-    cipher: Cipher,
     extra: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -88,7 +87,6 @@ async def _hearings_tab(
         session,
         access,
         "hearings",
-        cipher,
         ctx,
         status_code=status_code,
         tab_template="hearings/_partials/tab_hearings.html",
@@ -97,16 +95,12 @@ async def _hearings_tab(
 
 @router.get("/cases/{case_id}/hearings")
 @read_only
-async def case_hearings(
-    request: Request, access: CaseForView, session: DbSession, cipher: Cipher
-) -> Response:
-    return await _hearings_tab(request, session, access, cipher)
+async def case_hearings(request: Request, access: CaseForView, session: DbSession) -> Response:
+    return await _hearings_tab(request, session, access)
 
 
 @router.post("/cases/{case_id}/hearings")
-async def schedule(
-    request: Request, access: CaseForEdit, session: DbSession, cipher: Cipher
-) -> Response:
+async def schedule(request: Request, access: CaseForEdit, session: DbSession) -> Response:
     form = await request.form()
     values = form_values(
         form, ("hearing_date", "hearing_time", "session", "purpose", "witness_number")
@@ -122,7 +116,6 @@ async def schedule(
             request,
             session,
             fresh,
-            cipher,
             {"schedule_error": error.message, "schedule_values": values},
             status_code=error.status_code,
         )
