@@ -31,6 +31,9 @@ class ChargeIn(BaseModel):
 
 
 class ChargeRead(ChargeIn):
+    # Frozen: one instance per catalogue section is shared by every case that cites it.
+    model_config = ConfigDict(frozen=True)
+
     citation: str
     title: str
     max_punishment: str | None
