@@ -26,7 +26,7 @@ from tafteesh.cases.dependencies import (
 from tafteesh.cases.forms import checkbox, form_values, parse_charges, validate
 from tafteesh.cases.parties import ACCUSED_STATUS_LABELS
 from tafteesh.cases.schemas import CaseCreate, CaseUpdate, StageChangeIn
-from tafteesh.cases.stages import Regime, Stage
+from tafteesh.cases.stages import STAGE_LABELS, Regime, Stage
 from tafteesh.db import DbSession, TransactionalRoute, read_only
 from tafteesh.errors import Forbidden, TafteeshError
 from tafteesh.india import today_in_india
@@ -34,7 +34,7 @@ from tafteesh.web import redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
 templates.env.globals["accused_statuses"] = list(ACCUSED_STATUS_LABELS.items())
-templates.env.filters["stage_label"] = lambda value: Stage(value).label
+templates.env.filters["stage_label"] = STAGE_LABELS.__getitem__  # a Stage, or its value
 
 DISTRICTS = ("Kolkata", "North 24 Parganas", "South 24 Parganas", "Mumbai", "Pune")
 CASE_FIELDS = (
@@ -204,7 +204,8 @@ async def render_case_tab(
         case, ctx["stage_history"] = await views.case_overview(
             session, access, read_as="page_overview"
         )
-        ctx["allowed_next"] = [s for s in Stage if s in set(case.allowed_next_stages)]
+        allowed = set(case.allowed_next_stages)
+        ctx["allowed_next"] = [s for s in Stage if s in allowed]  # in the order of the process
     else:
         case = await views.case_read(session, access, read_as=f"page_{tab}")
     ctx["case"] = case
