@@ -124,12 +124,12 @@ def routers() -> tuple[APIRouter, ...]:
     Routing tries each route in turn (125 of them, each costing FastAPI a few microseconds), so
     what is used most comes first: the case list and case pages, the hearing pages, then the
     hearings API, where phones and integrations record outcomes and read cause lists (it came
-    after 60 page routes, 6 % of an outcome's CPU); the rest follows. No path is matched by
+    after 60 page routes, 6 % of an outcome's CPU); the rest follows, and the health checks
+    come last. No path is matched by
     routes of two routers (tests/test_routing.py), so the order changes only how soon a request
     finds its route: a twentieth of a case page's time when the pages came last.
     """
     return (
-        health_router,
         case_pages.router,
         hearing_pages.router,
         hearing_routes.router,
@@ -145,4 +145,7 @@ def routers() -> tuple[APIRouter, ...]:
         auth_routes.router,
         audit_routes.router,
         hearing_routes.feed_router,
+        # Probed every few seconds by a load balancer, not by people: last, so that pages and the
+        # API do not each pay for trying it first.
+        health_router,
     )
