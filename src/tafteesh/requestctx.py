@@ -9,9 +9,9 @@ from __future__ import annotations
 import secrets
 import uuid
 from contextvars import ContextVar
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "tafteesh_csrf"
@@ -28,16 +28,14 @@ def current_client_address() -> str | None:
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
+    # Starlette's parser, as ``request.cookies`` reads the session cookie: one rule for every
+    # cookie, and a tenth of the cost of ``http.cookies.SimpleCookie`` (25 against 2.5 µs for a
+    # browser's two cookies), which every page a browser asks for paid.
     for key, value in scope.get("headers", []):
         if key == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is treated as no cookie
-                return None
-            morsel = jar.get(name)
-            if morsel is not None:
-                return morsel.value
+            found = cookie_parser(value.decode("latin-1")).get(name)
+            if found is not None:
+                return found
     return None
 
 

@@ -174,3 +174,20 @@ async def test_pages_load_only_our_own_assets(client: httpx.AsyncClient) -> None
     script = await client.get("/static/htmx-2.0.11.min.js")
     assert script.status_code == 200
     assert script.text.startswith("var htmx=")
+
+
+async def test_the_csrf_cookie_is_read_beside_cookies_of_other_apps(
+    client: httpx.AsyncClient,
+) -> None:
+    # Other software on the same host may set cookies that http.cookies refuses (brackets,
+    # JSON); it then dropped every cookie after them, ours included, so each page handed out a
+    # new CSRF token and every form failed as "expired".
+    token = "t" * 43
+    for others in ("prefs[1]=x", 'consent={"a":1}', "k=v;;"):
+        page = await client.get("/login", headers={"Cookie": f"{others}; tafteesh_csrf={token}"})
+        assert page.status_code == 200
+        assert f'value="{token}"' in page.text, others
+        assert "tafteesh_csrf" not in page.headers.get("set-cookie", "")
+    fresh = await client.get("/login", headers={"Cookie": 'tafteesh_csrf="; ;;=='})
+    assert fresh.status_code == 200
+    assert "tafteesh_csrf=" in fresh.headers["set-cookie"]
