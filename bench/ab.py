@@ -22,7 +22,6 @@ consumes (the pool is topped up before every burst).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import subprocess
@@ -32,22 +31,11 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from data_set import (
-    data_dir_of,
-    fetch_context,
-    postmaster_pid,
-    prepare_data_set,
-    restore_pristine,
-    server_env,
-    start_server,
-)
+from data_set import data_set_as_loaded, postmaster_pid, signed_in_as
 from measure import wrk
 from proc_cpu import CLK_TCK, process_table, tree_ticks
 from scenarios import SCENARIOS, Scenario
 from servers import Server, send_line, serving, sign_in
-
-from tafteesh import benchdata
-from tafteesh.embedded import provision_database, stop_embedded_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -129,42 +117,42 @@ def burst(
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def comparison_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of a comparison of two versions (here and in bench/instructions.py)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--a", default="HEAD", help="git revision, or . (default HEAD)")
     parser.add_argument("--b", default=".", help="git revision, or . (default the working tree)")
     parser.add_argument("--scenario", default="case_detail", help="a name from scenarios.py")
     parser.add_argument("--size", type=int, default=1000, help="cases in the data set")
+    return parser
+
+
+def scenario_named(name: str) -> Scenario:
+    scenario = next((s for s in SCENARIOS if s.name == name), None)
+    if scenario is None:
+        raise SystemExit(f"no such scenario; choose from {', '.join(s.name for s in SCENARIOS)}")
+    return scenario
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = comparison_arguments(__doc__.split("\n")[0])
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5, help="length of one burst")
     parser.add_argument("--pairs", type=int, default=8, help="pairs of bursts measured")
     parser.add_argument("--ports", default="8110,8111")
     args = parser.parse_args(argv)
-    scenario = next((s for s in SCENARIOS if s.name == args.scenario), None)
-    if scenario is None:
-        raise SystemExit(f"no such scenario; choose from {', '.join(s.name for s in SCENARIOS)}")
+    scenario = scenario_named(args.scenario)
     trees = {"A": source_tree(args.a), "B": source_tree(args.b)}
     ports = dict(zip("AB", (int(p) for p in args.ports.split(",")), strict=True))
 
-    data_dir = data_dir_of(args.size)
     logs = ROOT / "var" / "bench-logs"
     logs.mkdir(parents=True, exist_ok=True)
-    admin = start_server(data_dir)
-    try:
-        restored = asyncio.run(restore_pristine(admin))
-        urls = asyncio.run(provision_database(admin))
-        env = server_env(data_dir, urls)
-        prepare_data_set(args.size, env, urls, restored=restored)
-        ctx, _ = asyncio.run(fetch_context(urls, "pages"))
+    with data_set_as_loaded(args.size) as (data_dir, env, ctx):
         args.postmaster = postmaster_pid(data_dir)
         servers = {side: serve_version(side, trees[side], ports[side], env, logs) for side in "AB"}
         results: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
         with serving(list(servers.values())):
-            email = (
-                benchdata.BENCH_LAWYER_EMAIL
-                if scenario.user == "lawyer"
-                else benchdata.BENCH_LEAD_EMAIL
-            )
+            email = signed_in_as(scenario.user)
             tokens = {side: sign_in(server.base, email) for side, server in servers.items()}
             for side, server in servers.items():
                 first = scenario.app_paths(ctx)[0]
@@ -185,8 +173,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"{b['rps']:,.0f}/s",
                     flush=True,
                 )
-    finally:
-        stop_embedded_server(data_dir)
     report(results)
     return 0
 

@@ -16,6 +16,8 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from tafteesh.embedded import (
     DATABASE,
     OWNER_ROLE,
     DatabaseUrls,
+    provision_database,
     start_embedded_server,
     stop_embedded_server,
 )
@@ -224,3 +227,26 @@ def prepare_data_set(
         "vacuum_seconds": float(vacuum.group(1)) if vacuum else None,
         "output": output.stdout.strip().splitlines(),
     }
+
+
+def signed_in_as(user: str) -> str:
+    """The e-mail address of a scenario's user ("lawyer" or "lead")."""
+    return benchdata.BENCH_LAWYER_EMAIL if user == "lawyer" else benchdata.BENCH_LEAD_EMAIL
+
+
+@contextmanager
+def data_set_as_loaded(cases: int) -> Iterator[tuple[Path, dict[str, str], Context]]:
+    """The data set of ``cases`` cases as it was loaded (made first when missing), served by
+    its embedded PostgreSQL until the block ends: its folder, the environment to serve the app
+    with, and the scenarios' context (the app's pages)."""
+    data_dir = data_dir_of(cases)
+    admin = start_server(data_dir)
+    try:
+        restored = asyncio.run(restore_pristine(admin))
+        urls = asyncio.run(provision_database(admin))
+        env = server_env(data_dir, urls)
+        prepare_data_set(cases, env, urls, restored=restored)
+        ctx, _ = asyncio.run(fetch_context(urls, "pages"))
+        yield data_dir, env, ctx
+    finally:
+        stop_embedded_server(data_dir)

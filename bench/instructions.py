@@ -20,7 +20,6 @@ a larger share of the app's CPU than of `make bench`'s figures. It needs valgrin
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -40,11 +39,14 @@ WARM_UP = 100  # requests before counting starts: statement caches, prepared sta
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--a", default="HEAD", help="git revision, or . (default HEAD)")
-    parser.add_argument("--b", default=".", help="git revision, or . (default the working tree)")
-    parser.add_argument("--scenario", default="case_detail", help="a name from scenarios.py")
-    parser.add_argument("--size", type=int, default=1000, help="cases in the data set")
+    # Imported here: the child process below imports the version under test instead.
+    sys.path.insert(0, str(BENCH))
+    from ab import comparison_arguments, scenario_named, source_tree
+    from data_set import data_set_as_loaded, signed_in_as
+
+    from tafteesh import benchdata
+
+    parser = comparison_arguments(__doc__.split("\n")[0])
     parser.add_argument(
         "--requests",
         type=int,
@@ -54,41 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         raise SystemExit("bench/instructions.py needs valgrind: sudo apt-get install -y valgrind")
-    # Imported here: the child process below imports the version under test instead.
-    sys.path.insert(0, str(BENCH))
-    from ab import source_tree
-    from data_set import (
-        data_dir_of,
-        fetch_context,
-        prepare_data_set,
-        restore_pristine,
-        server_env,
-        start_server,
-    )
-    from scenarios import SCENARIOS
-
-    from tafteesh import benchdata
-    from tafteesh.embedded import provision_database, stop_embedded_server
-
-    scenario = next((s for s in SCENARIOS if s.name == args.scenario), None)
-    if scenario is None:
-        raise SystemExit(f"no such scenario; choose from {', '.join(s.name for s in SCENARIOS)}")
+    scenario = scenario_named(args.scenario)
     trees = {"A": source_tree(args.a), "B": source_tree(args.b)}
     counts = (args.requests, 3 * args.requests)
-    data_dir = data_dir_of(args.size)
-    admin = start_server(data_dir)
-    try:
-        restored = asyncio.run(restore_pristine(admin))
-        urls = asyncio.run(provision_database(admin))
-        env = server_env(data_dir, urls)
-        prepare_data_set(args.size, env, urls, restored=restored)
-        ctx, _ = asyncio.run(fetch_context(urls, "pages"))
+    with data_set_as_loaded(args.size) as (_, env, ctx):
         paths = scenario.app_paths(ctx)
-        email = (
-            benchdata.BENCH_LAWYER_EMAIL
-            if scenario.user == "lawyer"
-            else benchdata.BENCH_LEAD_EMAIL
-        )
+        email = signed_in_as(scenario.user)
         runs = [(side, n) for side in "AB" for n in counts]
         needed = WARM_UP + max(counts)
         if scenario.consumes and len(paths) < needed * len(runs):
@@ -124,8 +97,6 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         with ThreadPoolExecutor(2) as pool:  # valgrind runs one thread: one run per core
             totals = dict(zip(runs, pool.map(count, range(len(runs))), strict=True))
-    finally:
-        stop_embedded_server(data_dir)
     extra = counts[1] - counts[0]
     per = {side: (totals[side, counts[1]] - totals[side, counts[0]]) / extra for side in "AB"}
     print(f"\ninstructions per request ({time.monotonic() - started:.0f} s):")
