@@ -15,7 +15,7 @@ What it counts is the app's own work on a request: middleware, routing, dependen
 handler, SQLAlchemy, asyncpg's protocol, the templates. It leaves out what the app shares with
 the baseline (uvicorn's HTTP parsing and the socket) and PostgreSQL's work, so a saving here is
 a larger share of the app's CPU than of `make bench`'s figures. It needs valgrind (Debian's
-``valgrind``) and the benchmark's data set (`var/bench-1k`, made by `make bench` or `bench/ab.py`).
+``valgrind``) and the benchmark's data set (`var/bench-1k`), which it makes when missing.
 """
 
 from __future__ import annotations
