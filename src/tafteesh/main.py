@@ -125,9 +125,9 @@ def routers() -> tuple[APIRouter, ...]:
     what is used most comes first: the case list and case pages, the hearing pages, then the
     hearings API, where phones and integrations record outcomes and read cause lists (it came
     after 60 page routes, 6 % of an outcome's CPU); the rest follows, and the health checks
-    come last. No path is matched by
-    routes of two routers (tests/test_routing.py), so the order changes only how soon a request
-    finds its route: a twentieth of a case page's time when the pages came last.
+    come last. No path is matched by routes of two routers (tests/test_routing.py), so the order
+    changes only how soon a request finds its route: a twentieth of a case page's time when the
+    pages came last.
     """
     return (
         case_pages.router,

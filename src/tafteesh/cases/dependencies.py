@@ -87,16 +87,14 @@ def _access(actor: Principal, found: CaseWithRelation) -> CaseAccess | None:
 
 
 async def case_for_view(case_id: uuid.UUID, request: Request, bearer: Bearer) -> CaseAccess:
-    access = await case_access(
+    return await reload_access(
         await get_session(request), await signed_in(request, bearer), case_id
     )
-    if access is None:
-        raise service.not_found()
-    return access
 
 
 async def reload_access(session: AsyncSession, actor: Principal, case_id: uuid.UUID) -> CaseAccess:
-    """The case access again after a rollback, which expires every loaded object."""
+    """The case access, 404 when it is not ``actor``'s to see: for ``case_for_view``, and to
+    read it again after a rollback, which expires every loaded object."""
     access = await case_access(session, actor, case_id)
     if access is None:
         raise service.not_found()
