@@ -10,10 +10,12 @@ Served like the app (uvicorn, same options) on its own port, against the same da
     TAFTEESH_DATABASE_URL=postgresql://... .venv/bin/python bench/baseline.py --workers 2
 
 GET /cases?stage=&district=[&user=]  the filtered list (with ``user``: that user's team's cases)
-GET /cases/{id}[?user=]              one case (with ``user``: 404 unless they are on its team)
-GET /cases/{id}/same-page?user=      the same, plus the stage history, rendered with the app's own
-                                     templates and context: the page the app renders (not judged;
-                                     see case_page_as_the_app below)
+GET /cases/{id}/same-page?user=      the case page the app renders, from the same core query
+                                     (the case with the reader's team role; its charges and stage
+                                     history), with the app's own templates: judged (404 unless
+                                     ``user`` is on the case's team; see case_page_as_the_app)
+GET /cases/{id}[?user=]              the case's core facts alone, 1.2 KB (for comparison, and for
+                                     the JSON case with --routes api)
 GET /hearings?user=&from=&to=        that user's hearings between two dates, as JSON
 POST /hearings/{id}/outcome          record an outcome (JSON body as the app's OutcomeIn): the
                                      hearing, its next hearing, a timeline event and an audit row
@@ -224,18 +226,23 @@ async def case_page(request: Request) -> Response:
     return HTMLResponse(html)
 
 
-# The case page as the app renders it, for the informational scenario case_detail_same_page:
-# the judged baseline above renders 1 KB of the core facts, the app a 6.6 KB page (navigation,
-# tabs, the stage history, the stage-change dialog). Here the baseline renders that same page,
-# byte for byte but for the CSRF token, with the app's own templates: what the app spends beyond
-# this is its framework and its safeguards alone (sign-in, access check, audit row, ORM,
-# dependency injection). The values come from plain asyncpg rows, the stage history from a third
-# query (the app reads it with the charges), and the reader's account once per process, as the
-# app's workers keep it (auth/principal_cache.py).
-STAGE_HISTORY = """
-SELECT from_stage, to_stage, effective_on, recorded_at, note
-FROM stage_changes WHERE case_id = $1 ORDER BY id
+# The case page as the app renders it (the judged case_detail scenario): the app's page is a
+# 6.6 KB page (navigation, the tabs, the facts, the stage history, the stage-change dialog with the
+# stages allowed next), and this renders that same page, byte for byte but for the CSRF token, with
+# the app's own templates, from the same core query: the case with the reader's team role, then its
+# charges and its stage history packed in one row, as the app's overview reads them (without the
+# audit row the app adds to that statement). The reader's account is looked up once per process,
+# as the app's workers keep it (auth/principal_cache.py). What the app spends beyond this is its
+# framework and its safeguards alone: sign-in, the access check, the audit row, the ORM, the
+# dependency injection, the session. `case_page` above renders the core facts alone, in 1.2 KB.
+OVERVIEW = """
+SELECT (SELECT array_agg(row(ch.act, ch.section) ORDER BY ch.id)
+          FROM case_charges ch WHERE ch.case_id = $1) AS charges,
+       (SELECT array_agg(row(s.from_stage, s.to_stage, s.effective_on, s.recorded_at, s.note)
+                         ORDER BY s.id)
+          FROM stage_changes s WHERE s.case_id = $1) AS history
 """
+HISTORY_FIELDS = ("from_stage", "to_stage", "effective_on", "recorded_at", "note")
 READER = """
 SELECT u.id, u.email, u.display_name, u.role, u.organisation_id, o.name AS organisation_name,
        u.preferred_language
@@ -259,12 +266,12 @@ async def case_page_as_the_app(request: Request) -> Response:
         row = await conn.fetchrow(CASE, case_id, user)
         if row is None or row["team_role"] is None:
             return HTMLResponse("<h1>Not found</h1>", status_code=404)
-        charges = await conn.fetch(CHARGES, case_id)
-        history = await conn.fetch(STAGE_HISTORY, case_id)
+        packed = await conn.fetchrow(OVERVIEW, case_id)
         reader = _readers.get(user)
         if reader is None:
             account = await conn.fetchrow(READER, user)
             reader = _readers[user] = Principal(**dict(account), session_id=uuid.uuid4())
+    charges, history = packed["charges"] or [], packed["history"] or []
     relation = policy.CaseRelation(team_role=row["team_role"], is_own_survivor=False)
     current = Stage(row["stage"])
     previous = Stage(row["stage_before_suspension"]) if row["stage_before_suspension"] else None
@@ -274,7 +281,7 @@ async def case_page_as_the_app(request: Request) -> Response:
         stage_label=current.label,
         charges=[
             SimpleNamespace(citation=s.citation, title=s.short_title)
-            for s in sections_of((c["act"], c["section"]) for c in charges)
+            for s in sections_of((c[0], c[1]) for c in charges)
         ],
     )
     case.regime = Regime(case.regime)
@@ -294,7 +301,7 @@ async def case_page_as_the_app(request: Request) -> Response:
         tab="overview",
         today=today_in_india(),
         tab_template="cases/_partials/tab_overview.html",
-        stage_history=[dict(h) for h in history],
+        stage_history=[dict(zip(HISTORY_FIELDS, h, strict=True)) for h in history],
         allowed_next=[s for s in Stage if s in allowed],
         case=case,
     )
@@ -303,11 +310,11 @@ async def case_page_as_the_app(request: Request) -> Response:
 
 @cache
 def _app_templates() -> Environment:
-    from tafteesh.cases.stages import Stage
+    from tafteesh.cases.stages import STAGE_LABELS
     from tafteesh.web import templates as app_templates
 
     env = app_templates.env
-    env.filters["stage_label"] = lambda value: Stage(value).label  # as cases/pages.py adds it
+    env.filters["stage_label"] = STAGE_LABELS.__getitem__  # as cases/pages.py adds it
     return env
 
 

@@ -56,7 +56,8 @@ class Scenario:
     # Each request uses up its target (a hearing whose outcome it records): the paths are
     # fetched again before every wrk run, and every line carries a JSON body to POST.
     consumes: bool = False
-    # Both sides answer the same HTML (but for the CSRF token): checked before measuring.
+    # Both sides answer the same HTML (but for the CSRF token): checked before measuring, when
+    # the app's pages are measured (with --routes api the app answers JSON).
     same_output: bool = False
 
 
@@ -149,20 +150,26 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "case_detail",
-        f"Case page as a lawyer, rotating over up to {DETAIL_CASES:,} of their cases",
+        f"Case page as a lawyer, rotating over up to {DETAIL_CASES:,} of their cases, against a "
+        "baseline that runs the page's core query and renders the same page with the same "
+        "templates (the JSON case against the core facts with --routes api)",
+        "lawyer",
+        lambda ctx: [f"{_app_prefix(ctx)}/{case}" for case in ctx.lawyer_cases],
+        lambda ctx: [
+            f"/cases/{case}{'/same-page' if ctx.routes == 'pages' else ''}?user={ctx.lawyer_id}"
+            for case in ctx.lawyer_cases
+        ],
+        same_output=True,
+    ),
+    Scenario(
+        "case_detail_core_facts",
+        "The case page against a baseline that renders only the case's core facts (1.2 KB, no "
+        "stage history, no navigation, tabs or stage dialog): the judged baseline until 30 "
+        "November 2026, measured for comparison",
         "lawyer",
         lambda ctx: [f"{_app_prefix(ctx)}/{case}" for case in ctx.lawyer_cases],
         lambda ctx: [f"/cases/{case}?user={ctx.lawyer_id}" for case in ctx.lawyer_cases],
-    ),
-    Scenario(
-        "case_detail_same_page",
-        "The case page against a baseline that renders the app's own page (the same templates "
-        "and HTML, with the stage history it reads): the framework's and safeguards' price alone",
-        "lawyer",
-        lambda ctx: [f"/cases/{case}" for case in ctx.lawyer_cases],
-        lambda ctx: [f"/cases/{case}/same-page?user={ctx.lawyer_id}" for case in ctx.lawyer_cases],
         judged=False,
-        same_output=True,
     ),
     Scenario(
         "case_list_lead",
