@@ -247,9 +247,12 @@ def measure_scenarios(
                 scenario, app.base + app_paths[0], baseline.base + baseline_paths[0], token
             )
         for connections in args.concurrency:
-            for name, server, paths, token in sides:
-                repeats = []
-                for _ in range(args.repeat):
+            # The two sides take turns (app, baseline, app, baseline…) rather than each running
+            # its repeats in a row: a machine that drifts over minutes (a noisy neighbour, a
+            # warmer cache) then moves both sides alike, instead of the ratio.
+            repeats: dict[str, list[Measurement]] = {name: [] for name, *_ in sides}
+            for _ in range(args.repeat):
+                for name, server, paths, token in sides:
                     fresh = None
                     if scenario.consumes:
                         pick = scenario.app_paths if name == "app" else scenario.baseline_paths
@@ -271,9 +274,10 @@ def measure_scenarios(
                         fresh_paths=fresh,
                     )
                     _print_measurement(m)
-                    repeats.append(m)
-                repeats.sort(key=lambda r: r.rps)
-                median = repeats[len(repeats) // 2]
-                median.rps_runs = [r.rps for r in repeats]
+                    repeats[name].append(m)
+            for runs in repeats.values():
+                runs.sort(key=lambda r: r.rps)
+                median = runs[len(runs) // 2]
+                median.rps_runs = [r.rps for r in runs]
                 measurements.append(median)
     return measurements
