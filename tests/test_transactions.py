@@ -96,3 +96,26 @@ async def test_a_read_only_route_that_changes_objects_fails_loudly(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         with pytest.raises(RuntimeError, match="marked read_only"):
             await client.get("/api/v1/test-read-only-that-writes")
+
+
+async def test_every_request_gives_its_connection_back(
+    settings: Settings, app_engine: AsyncEngine
+) -> None:
+    """Whether the route read, wrote, failed at commit or failed in the handler, the request's
+    session is closed and its connection is back in the pool when the response is out."""
+    app = app_with_deferred_conflict(settings, app_engine)
+    before = app_engine.pool.checkedout()  # type: ignore[attr-defined]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        for method, path in [
+            ("GET", "/api/v1/test-read-only"),
+            ("POST", "/api/v1/test-read-only"),
+            ("GET", "/api/v1/test-unmarked"),
+            ("GET", "/api/v1/test-deferred-conflict"),
+        ]:
+            response = await client.request(method, path)
+            assert response.status_code in (200, 409)
+            assert app_engine.pool.checkedout() == before, path  # type: ignore[attr-defined]
+        with pytest.raises(RuntimeError, match="marked read_only"):
+            await client.get("/api/v1/test-read-only-that-writes")
+        assert app_engine.pool.checkedout() == before  # type: ignore[attr-defined]

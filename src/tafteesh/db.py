@@ -188,7 +188,8 @@ class TransactionalRoute(APIRoute):
             read_only = marked_read_only and request.method in _SAFE_METHODS
             state = request.app.state
             maker = state.read_sessionmaker if read_only else state.sessionmaker
-            async with maker() as session:
+            session = maker()
+            try:
                 request.state.db_session = session
                 response = await handler(request)
                 if read_only and _has_changes(session):
@@ -204,6 +205,16 @@ class TransactionalRoute(APIRoute):
                         raise CommitFailed() from exc
                 for hook in getattr(state, "after_commit", ()):
                     hook(session)
+            except BaseException:
+                # A rollback may lie ahead: closed as ``async with`` closes, in a task of its
+                # own that a cancellation cannot abandon halfway, the connection in limbo.
+                await session.__aexit__(None, None, None)
+                raise
+            # Committed, or every statement committed as it ran: closing only hands the
+            # connection back to the pool and waits on nothing, so it is done here and now,
+            # without the task ``async with`` makes for it (a task and a turn of the event loop
+            # on every request).
+            await session.close()
             return response
 
         return handle
