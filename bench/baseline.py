@@ -242,7 +242,6 @@ SELECT (SELECT array_agg(row(ch.act, ch.section) ORDER BY ch.id)
                          ORDER BY s.id)
           FROM stage_changes s WHERE s.case_id = $1) AS history
 """
-HISTORY_FIELDS = ("from_stage", "to_stage", "effective_on", "recorded_at", "note")
 READER = """
 SELECT u.id, u.email, u.display_name, u.role, u.organisation_id, o.name AS organisation_name,
        u.preferred_language
@@ -255,6 +254,7 @@ async def case_page_as_the_app(request: Request) -> Response:
     from tafteesh.auth.principal import Principal
     from tafteesh.cases import policy
     from tafteesh.cases.charges import sections_of
+    from tafteesh.cases.service import STAGE_HISTORY_FIELDS
     from tafteesh.cases.stages import Regime, Stage, allowed_next
     from tafteesh.india import today_in_india
 
@@ -301,7 +301,7 @@ async def case_page_as_the_app(request: Request) -> Response:
         tab="overview",
         today=today_in_india(),
         tab_template="cases/_partials/tab_overview.html",
-        stage_history=[dict(zip(HISTORY_FIELDS, h, strict=True)) for h in history],
+        stage_history=[dict(zip(STAGE_HISTORY_FIELDS, h, strict=True)) for h in history],
         allowed_next=[s for s in Stage if s in allowed],
         case=case,
     )
@@ -310,12 +310,12 @@ async def case_page_as_the_app(request: Request) -> Response:
 
 @cache
 def _app_templates() -> Environment:
-    from tafteesh.cases.stages import STAGE_LABELS
+    # Importing the case pages registers the filters their templates use (stage_label) on the
+    # app's environment, exactly as the app does, so the two cannot drift apart.
+    import tafteesh.cases.pages  # noqa: F401
     from tafteesh.web import templates as app_templates
 
-    env = app_templates.env
-    env.filters["stage_label"] = STAGE_LABELS.__getitem__  # as cases/pages.py adds it
-    return env
+    return app_templates.env
 
 
 def _json(data: Any, status_code: int = 200) -> Response:
