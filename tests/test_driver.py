@@ -147,12 +147,20 @@ async def test_after_a_failed_flush_it_refuses_as_the_session_does(
         await session.rollback()
 
 
+@pytest.mark.parametrize(
+    ("read_session", "orm_first"), [(False, False), (True, False), (True, True)]
+)
 async def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(
-    test_database: ProvisionedDatabase, app_engine: AsyncEngine
+    test_database: ProvisionedDatabase, app_engine: AsyncEngine, read_session: bool, orm_first: bool
 ) -> None:
+    """A request's session, and a read-only request's lent connection (db.LentConnection),
+    whether the ORM had made its Connection around it or not."""
     engine = create_engine(test_database.urls.app, pool_size=1, max_overflow=0)
+    maker = (create_read_sessionmaker if read_session else create_sessionmaker)(engine)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with maker() as session:
+            if orm_first:
+                await session.execute(text("SELECT 1"))
             backend = await _BACKEND.fetch_one(session, {})
             assert backend is not None
             async with app_engine.connect() as other:
@@ -161,8 +169,9 @@ async def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(
                 await _BACKEND.fetch(session, {})
             assert lost.value.connection_invalidated
             await session.rollback()
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         # The pool's only connection was the lost one: a new one answers now.
-        async with create_sessionmaker(engine)() as session:
+        async with maker() as session:
             again = await _BACKEND.fetch_one(session, {})
             assert again is not None
             assert again.pid != backend.pid

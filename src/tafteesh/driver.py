@@ -49,7 +49,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.type_api import TypeEngine, UserDefinedType
 
-from tafteesh.db import Base
+from tafteesh.db import Base, ReadSession
 
 Loaded = TypeVar("Loaded", bound=Base)
 
@@ -126,14 +126,14 @@ class DriverStatement:
         # route's changes must stay visible to its guard).
         if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
             await session.flush()
-        dialect, adapter = await _connection_of(session)
+        dialect, adapter, autocommits = await _connection_of(session)
         compiled = self._compiled or self._compile(dialect)
         args = compiled.arguments(params)
         # The adapter's own discipline: one statement at a time, the transaction begun lazily.
         async with adapter._execute_mutex:
             try:
-                if adapter._transaction is None and begin:
-                    await adapter._start_transaction()  # a no-op on an AUTOCOMMIT session
+                if begin and not autocommits and adapter._transaction is None:
+                    await adapter._start_transaction()
                 rows = await adapter._connection.fetch(compiled.sql, *args, record_class=DriverRow)
             except Exception as error:
                 failure = _as_sqlalchemy_error(dialect, adapter, compiled.sql, args, error)
@@ -245,23 +245,31 @@ def _attributes_of(model: type[Base]) -> tuple[tuple[str, ...], tuple[str, ...]]
 _HELD = "tafteesh.driver"  # in Session.info: (transaction, dialect, adapter) while it lasts
 
 
-async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any]:
+async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any, bool]:
     """The dialect and SQLAlchemy's asyncpg adapter of the connection ``session``'s transaction
-    holds, beginning the transaction if need be. A transaction keeps its connection until it
-    ends, so they are looked up once per transaction or savepoint (asking the session costs a
-    greenlet switch)."""
+    holds, beginning the transaction if need be, and whether its statements commit as they run
+    (a read session's lent connection, db.LentConnection). A transaction keeps its connection
+    until it ends, so they are looked up once per transaction or savepoint (asking the session
+    costs a greenlet switch)."""
+    if isinstance(session, ReadSession):
+        return session.lent.engine.dialect, await session.lent.dbapi_connection(), True
     held = session.info.get(_HELD)
     transaction = _innermost(session)
     if held is not None and transaction is not None and held[0] is transaction:
         if transaction.is_active:
-            return held[1], held[2]
+            return held[1], held[2], False
         # A failed flush deactivated it: the session raises PendingRollbackError, as it would
         # for session.execute, instead of the driver beginning a transaction of its own.
     # Asking the session also emits what it has deferred, such as a SAVEPOINT of begin_nested.
     connection = await session.connection()
-    adapter = (await connection.get_raw_connection()).dbapi_connection
+    sync = connection.sync_connection
+    if sync is not None and not sync.invalidated:
+        pooled = sync.connection  # in place: asking the async side would cost a greenlet switch
+    else:
+        pooled = await connection.get_raw_connection()  # lost: asking reconnects or raises
+    adapter = pooled.dbapi_connection
     session.info[_HELD] = (_innermost(session), connection.dialect, adapter)
-    return connection.dialect, adapter
+    return connection.dialect, adapter, False
 
 
 def _innermost(session: AsyncSession) -> SessionTransaction | None:
@@ -289,5 +297,8 @@ async def _after_failure(session: AsyncSession, failure: StatementError) -> None
     is invalidated, so the pool replaces it instead of handing it out again."""
     session.info.pop(_HELD, None)
     if isinstance(failure, DBAPIError) and failure.connection_invalidated:
-        connection = await session.connection()
-        await connection.invalidate(failure)
+        if isinstance(session, ReadSession):
+            await session.lent.invalidate(failure)
+        else:
+            connection = await session.connection()
+            await connection.invalidate(failure)
