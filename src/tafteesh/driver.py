@@ -262,12 +262,7 @@ async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any, bool]:
         # for session.execute, instead of the driver beginning a transaction of its own.
     # Asking the session also emits what it has deferred, such as a SAVEPOINT of begin_nested.
     connection = await session.connection()
-    sync = connection.sync_connection
-    if sync is not None and not sync.invalidated:
-        pooled = sync.connection  # in place: asking the async side would cost a greenlet switch
-    else:
-        pooled = await connection.get_raw_connection()  # lost: asking reconnects or raises
-    adapter = pooled.dbapi_connection
+    adapter = (await connection.get_raw_connection()).dbapi_connection
     session.info[_HELD] = (_innermost(session), connection.dialect, adapter)
     return connection.dialect, adapter, False
 
