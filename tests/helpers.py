@@ -3,13 +3,18 @@ the app on its own engine."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import BigInteger, Integer, Table, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tafteesh.auth.models import User
+from tafteesh.auth.models import Organisation, User
+from tafteesh.auth.roles import OrganisationKind
 from tafteesh.config import Settings
 from tafteesh.db import create_read_sessionmaker, create_sessionmaker
+from tafteesh.driver import DriverStatement
 from tafteesh.main import create_app
 from tafteesh.requestctx import CSRF_COOKIE
 
@@ -51,3 +56,15 @@ def committing_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.read_sessionmaker = create_read_sessionmaker(engine)
     return app
+
+
+# Statements on the driver for the tests of connections and transactions: which backend and
+# which transaction a statement ran in, and a write to see whether it was kept.
+BACKEND = DriverStatement(select(func.pg_backend_pid(type_=Integer).label("pid")))
+TXID = DriverStatement(select(func.txid_current(type_=BigInteger).label("txid")))
+ORGANISATIONS = cast(Table, Organisation.__table__)
+ADD_ORGANISATION = DriverStatement(
+    insert(ORGANISATIONS)
+    .values(id=bindparam("id"), name=bindparam("name"), kind=OrganisationKind.NGO.value)
+    .returning(ORGANISATIONS.c.id)
+)

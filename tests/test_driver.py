@@ -8,9 +8,7 @@ from typing import cast
 
 import pytest
 from sqlalchemy import (
-    BigInteger,
     Enum,
-    Integer,
     Numeric,
     String,
     Table,
@@ -34,25 +32,18 @@ from tafteesh.db import create_engine, create_read_sessionmaker, create_sessionm
 from tafteesh.driver import DriverStatement, as_loaded, columns_of
 from tafteesh.hearings.models import Hearing
 from tests.conftest import ProvisionedDatabase
+from tests.helpers import ADD_ORGANISATION, BACKEND, ORGANISATIONS, TXID
 
-_BACKEND = DriverStatement(select(func.pg_backend_pid(type_=Integer).label("pid")))
-_TXID = DriverStatement(select(func.txid_current(type_=BigInteger).label("txid")))
-_ORGANISATIONS = cast(Table, Organisation.__table__)
 _ORGANISATION_NAMED = DriverStatement(
-    select(_ORGANISATIONS.c.id, _ORGANISATIONS.c.kind).where(
-        _ORGANISATIONS.c.name == bindparam("name")
+    select(ORGANISATIONS.c.id, ORGANISATIONS.c.kind).where(
+        ORGANISATIONS.c.name == bindparam("name")
     )
-)
-_ADD_ORGANISATION = DriverStatement(
-    insert(_ORGANISATIONS)
-    .values(id=bindparam("id"), name=bindparam("name"), kind=OrganisationKind.NGO.value)
-    .returning(_ORGANISATIONS.c.id)
 )
 
 
 async def _same_transaction(session: AsyncSession) -> bool:
     """The driver's statement and SQLAlchemy's next one ran in one transaction."""
-    first = await _TXID.fetch_one(session, {})
+    first = await TXID.fetch_one(session, {})
     assert first is not None
     return bool(first.txid == await session.scalar(text("SELECT txid_current()")))
 
@@ -71,7 +62,7 @@ async def test_a_first_statement_on_the_driver_begins_the_sessions_transaction(
 async def test_a_write_on_the_driver_rolls_back_with_the_session(app_engine: AsyncEngine) -> None:
     name = f"Driver rollback {uuid.uuid4()}"
     async with create_sessionmaker(app_engine)() as session:
-        await _ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
+        await ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
         await session.rollback()
     async with create_sessionmaker(app_engine)() as session:
         assert await _ORGANISATION_NAMED.fetch(session, {"name": name}) == []
@@ -81,11 +72,11 @@ async def test_with_begin_false_a_statement_runs_before_the_transaction_it_does_
     app_engine: AsyncEngine,
 ) -> None:
     async with create_sessionmaker(app_engine)() as session:
-        alone = await _TXID.fetch_one(session, {}, begin=False)
+        alone = await TXID.fetch_one(session, {}, begin=False)
         assert alone is not None
         # The next statement begins the transaction, as it would have without the first.
         assert await _same_transaction(session)
-        inside = await _TXID.fetch_one(session, {}, begin=False)
+        inside = await TXID.fetch_one(session, {}, begin=False)
         assert inside is not None
         assert inside.txid != alone.txid
         assert inside.txid == await session.scalar(text("SELECT txid_current()"))
@@ -95,7 +86,7 @@ async def test_with_begin_false_a_statement_runs_before_the_transaction_it_does_
 async def test_a_write_with_begin_false_commits_as_it_runs(app_engine: AsyncEngine) -> None:
     name = f"Driver alone {uuid.uuid4()}"
     async with create_sessionmaker(app_engine)() as session:
-        await _ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name}, begin=False)
+        await ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name}, begin=False)
         await session.rollback()  # nothing to undo: the statement committed by itself
     async with create_sessionmaker(app_engine)() as session:
         assert len(await _ORGANISATION_NAMED.fetch(session, {"name": name})) == 1
@@ -134,14 +125,14 @@ async def test_after_a_failed_flush_it_refuses_as_the_session_does(
     app_engine: AsyncEngine,
 ) -> None:
     async with create_sessionmaker(app_engine)() as session:
-        await _TXID.fetch(session, {})  # the connection is now looked up and kept
+        await TXID.fetch(session, {})  # the connection is now looked up and kept
         session.add(Organisation(name="Twin NGO", kind=OrganisationKind.NGO))
         session.add(Organisation(name="Twin NGO", kind=OrganisationKind.NGO))
         with pytest.raises(IntegrityError):
             await session.flush()
         # Not a transaction of its own behind the session's back.
         with pytest.raises(PendingRollbackError):
-            await _TXID.fetch(session, {})
+            await TXID.fetch(session, {})
         await session.rollback()
         assert await _same_transaction(session)
         await session.rollback()
@@ -161,18 +152,18 @@ async def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(
         async with maker() as session:
             if orm_first:
                 await session.execute(text("SELECT 1"))
-            backend = await _BACKEND.fetch_one(session, {})
+            backend = await BACKEND.fetch_one(session, {})
             assert backend is not None
             async with app_engine.connect() as other:
                 await other.execute(text(f"SELECT pg_terminate_backend({backend.pid})"))
             with pytest.raises(DBAPIError) as lost:
-                await _BACKEND.fetch(session, {})
+                await BACKEND.fetch(session, {})
             assert lost.value.connection_invalidated
             await session.rollback()
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         # The pool's only connection was the lost one: a new one answers now.
         async with maker() as session:
-            again = await _BACKEND.fetch_one(session, {})
+            again = await BACKEND.fetch_one(session, {})
             assert again is not None
             assert again.pid != backend.pid
     finally:
@@ -194,10 +185,10 @@ async def test_database_errors_are_sqlalchemys_and_the_session_recovers(
     session: AsyncSession,
 ) -> None:
     name = "Twice Named NGO"
-    await _ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
+    await ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
     savepoint = await session.begin_nested()
     with pytest.raises(IntegrityError):
-        await _ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
+        await ADD_ORGANISATION.fetch(session, {"id": uuid.uuid4(), "name": name})
     await savepoint.rollback()
     savepoint = await session.begin_nested()
     with pytest.raises(DBAPIError, match="division by zero"):
@@ -242,7 +233,7 @@ def test_values_fixed_in_the_statement_are_bound_from_it() -> None:
 
 
 _ORGANISATION_ROW = DriverStatement(
-    select(*columns_of(Organisation)).where(_ORGANISATIONS.c.id == bindparam("id"))
+    select(*columns_of(Organisation)).where(ORGANISATIONS.c.id == bindparam("id"))
 )
 
 

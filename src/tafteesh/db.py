@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, MetaData, Result, func, text
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -24,11 +24,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-from sqlalchemy.pool import PoolProxiedConnection
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tafteesh.errors import Conflict
+from tafteesh.lending import LendingSession
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,114 +89,20 @@ def create_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
     return create_async_engine(async_url(url), **options)
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[ReadSession]:
-    """Sessions for ``read_only`` routes: every statement commits on its own (no BEGIN/COMMIT)."""
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[LendingSession]:
+    """Sessions that borrow one pooled connection when first needed (tafteesh.lending)."""
     return async_sessionmaker(
-        engine.execution_options(isolation_level="AUTOCOMMIT"),
-        class_=ReadSession,
-        expire_on_commit=False,
-        autoflush=False,
+        engine, class_=LendingSession, expire_on_commit=False, autoflush=False
     )
 
 
-class LentConnection:
-    """The one pooled connection of a read-only request, taken from the pool when first needed.
-
-    Statements on the driver (tafteesh.driver) run on it directly. The ORM's, which a read-only
-    request rarely needs (the principal on a cache miss, a page not yet moved to the driver),
-    run through a SQLAlchemy ``Connection`` made around the same pooled connection the first
-    time one is asked for: a request never holds two connections, which under load could empty
-    the pool. Either way every statement commits as it runs; nothing here begins a transaction,
-    so giving the connection back has no rollback to wait on.
-
-    Why not the session's own connection, as a request that writes has: opening the session's
-    transaction, connecting it and closing it cost 74 µs a request in one process, against 18 µs
-    for a pooled connection lent this way (bench/README.md, finding 36), a tenth of a case page.
-    """
-
-    __slots__ = ("engine", "pooled", "connection")
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine  # the AUTOCOMMIT engine of the read sessions
-        self.pooled: PoolProxiedConnection | None = None
-        self.connection: Connection | None = None
-
-    async def dbapi_connection(self) -> Any:
-        """SQLAlchemy's asyncpg adapter of the lent connection, for a statement on the driver."""
-        if self.connection is not None:
-            if self.connection.invalidated:  # reconnects, or raises as the ORM's next would
-                await greenlet_spawn(getattr, self.connection, "connection")
-            return self.connection.connection.dbapi_connection
-        if self.pooled is None:
-            self.pooled = await greenlet_spawn(self._checkout)
-        return self.pooled.dbapi_connection
-
-    def for_orm(self) -> Connection:
-        """The lent connection as a SQLAlchemy ``Connection`` (in the session's greenlet)."""
-        if self.connection is None:
-            # Made by the AUTOCOMMIT engine, so its connect event sets the isolation level.
-            self.connection = Connection(self.engine, self.pooled or self._checkout())
-            self.pooled = None  # the Connection owns it now, invalidation and return included
-        return self.connection
-
-    async def invalidate(self, error: BaseException) -> None:
-        """Close a connection found lost, so the pool replaces it instead of lending it again."""
-        if self.connection is not None:
-            await greenlet_spawn(self.connection.invalidate, error)
-        elif self.pooled is not None:
-            pooled, self.pooled = self.pooled, None
-            await greenlet_spawn(pooled.invalidate, error)  # closing it awaits the driver
-
-    async def give_back(self) -> None:
-        if self.connection is not None:
-            connection, self.connection = self.connection, None
-            await greenlet_spawn(connection.close)
-        elif self.pooled is not None:
-            pooled, self.pooled = self.pooled, None
-            pooled.close()  # no transaction was begun on it: the pool's rollback awaits nothing
-
-    def _checkout(self) -> PoolProxiedConnection:
-        dialect = self.engine.dialect
-        try:
-            return self.engine.raw_connection()
-        except dialect.loaded_dbapi.Error as error:  # as Connection() reports it
-            raise DBAPIError.instance(
-                None, None, error, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from error
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[LendingSession]:
+    """Sessions for ``read_only`` routes: every statement commits on its own (no BEGIN/COMMIT)."""
+    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 
-class _LendingSession(Session):
-    """A read session's ORM side: every statement's bind is the request's lent connection."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        assert isinstance(self.bind, Engine)
-        self.lent = LentConnection(self.bind)
-
-    def get_bind(self, *args: Any, **kwargs: Any) -> Engine | Connection:
-        return self.lent.for_orm()
-
-
-class ReadSession(AsyncSession):
-    """The session of a ``read_only`` route, on a ``LentConnection``."""
-
-    sync_session_class = _LendingSession
-
-    @property
-    def lent(self) -> LentConnection:
-        return cast(_LendingSession, self.sync_session).lent
-
-    async def close(self) -> None:
-        if self.lent.connection is None:
-            # The ORM never connected: closing only detaches its objects, and awaits nothing.
-            self.sync_session.close()
-        else:
-            await super().close()
-        await self.lent.give_back()
+def _autocommits(session: AsyncSession) -> bool:
+    return isinstance(session, LendingSession) and session.lent.autocommits
 
 
 _READ_ONLY = "__tafteesh_read_only__"
@@ -240,6 +145,8 @@ async def release_before_waiting(session: AsyncSession) -> None:
     """
     if session.in_transaction():
         await session.commit()
+    if isinstance(session, LendingSession):
+        await session.lent.give_back()  # a session keeps its lent connection across commits
 
 
 def grant_app_privileges(connection: Connection, app_role: str) -> None:
@@ -295,7 +202,7 @@ class TransactionalRoute(APIRoute):
                         f"{request.url.path} is marked read_only but changed objects that an "
                         "AUTOCOMMIT session would never save: remove the mark"
                     )
-                if session.in_transaction() and not isinstance(session, ReadSession):
+                if session.in_transaction() and not _autocommits(session):
                     try:
                         await session.commit()
                     except DBAPIError as exc:

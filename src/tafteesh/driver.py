@@ -49,7 +49,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.type_api import TypeEngine, UserDefinedType
 
-from tafteesh.db import Base, ReadSession
+from tafteesh.db import Base
+from tafteesh.lending import LendingSession
 
 Loaded = TypeVar("Loaded", bound=Base)
 
@@ -126,13 +127,13 @@ class DriverStatement:
         # route's changes must stay visible to its guard).
         if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
             await session.flush()
-        dialect, adapter, autocommits = await _connection_of(session)
+        dialect, adapter, outside = await _connection_of(session, begin)
         compiled = self._compiled or self._compile(dialect)
         args = compiled.arguments(params)
         # The adapter's own discipline: one statement at a time, the transaction begun lazily.
         async with adapter._execute_mutex:
             try:
-                if begin and not autocommits and adapter._transaction is None:
+                if begin and not outside and adapter._transaction is None:
                     await adapter._start_transaction()
                 rows = await adapter._connection.fetch(compiled.sql, *args, record_class=DriverRow)
             except Exception as error:
@@ -245,14 +246,21 @@ def _attributes_of(model: type[Base]) -> tuple[tuple[str, ...], tuple[str, ...]]
 _HELD = "tafteesh.driver"  # in Session.info: (transaction, dialect, adapter) while it lasts
 
 
-async def _connection_of(session: AsyncSession) -> tuple[Dialect, Any, bool]:
-    """The dialect and SQLAlchemy's asyncpg adapter of the connection ``session``'s transaction
-    holds, beginning the transaction if need be, and whether its statements commit as they run
-    (a read session's lent connection, db.LentConnection). A transaction keeps its connection
-    until it ends, so they are looked up once per transaction or savepoint (asking the session
-    costs a greenlet switch)."""
-    if isinstance(session, ReadSession):
-        return session.lent.engine.dialect, await session.lent.dbapi_connection(), True
+async def _connection_of(session: AsyncSession, begin: bool) -> tuple[Dialect, Any, bool]:
+    """The dialect and SQLAlchemy's asyncpg adapter of the connection the statement runs on, and
+    whether it runs outside any transaction (and must not begin one).
+
+    A statement that need not begin a transaction, while none holds the session's connection,
+    runs on the session's lent connection as it is (tafteesh.lending): no session transaction,
+    no ``Connection``. Otherwise it runs on the connection the session's transaction holds,
+    beginning the transaction if need be. A transaction keeps its connection until it ends, so
+    they are looked up once per transaction or savepoint (asking the session costs a greenlet
+    switch)."""
+    if isinstance(session, LendingSession):
+        lent = session.lent
+        held_by_transaction = lent.connection is not None and lent.connection.in_transaction()
+        if (not begin or lent.autocommits) and not held_by_transaction:
+            return lent.engine.dialect, await lent.dbapi_connection(), True
     held = session.info.get(_HELD)
     transaction = _innermost(session)
     if held is not None and transaction is not None and held[0] is transaction:
@@ -292,7 +300,7 @@ async def _after_failure(session: AsyncSession, failure: StatementError) -> None
     is invalidated, so the pool replaces it instead of handing it out again."""
     session.info.pop(_HELD, None)
     if isinstance(failure, DBAPIError) and failure.connection_invalidated:
-        if isinstance(session, ReadSession):
+        if isinstance(session, LendingSession):
             await session.lent.invalidate(failure)
         else:
             connection = await session.connection()

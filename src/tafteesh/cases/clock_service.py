@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tafteesh.audit import service as audit
@@ -135,7 +135,7 @@ async def refresh_next_due(
 
 
 async def refresh_all_next_due(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: Callable[[], AsyncSession],
     *,
     cipher: IdentityCipher,
     today: date,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from anyio import to_thread
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tafteesh.evidence.checkpoint import (
     Checkpoint,
@@ -94,7 +95,7 @@ async def make_checkpoint(session: AsyncSession, signer: LogSigner) -> CustodyCh
 
 
 async def checkpoint_periodically(
-    sessionmaker: async_sessionmaker[AsyncSession], signer: LogSigner, every_seconds: float
+    sessionmaker: Callable[[], AsyncSession], signer: LogSigner, every_seconds: float
 ) -> None:
     """Run in each worker's lifespan: sign new events so they do not stay unanchored for long."""
     while True:
