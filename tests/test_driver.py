@@ -144,8 +144,8 @@ async def test_after_a_failed_flush_it_refuses_as_the_session_does(
 async def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(
     test_database: ProvisionedDatabase, app_engine: AsyncEngine, read_session: bool, orm_first: bool
 ) -> None:
-    """A request's session, and a read-only request's lent connection (db.LentConnection),
-    whether the ORM had made its Connection around it or not."""
+    """A writing session's transaction, and a read session's lent connection
+    (tafteesh.lending.LentConnection), whether the ORM had made its Connection around it or not."""
     engine = create_engine(test_database.urls.app, pool_size=1, max_overflow=0)
     maker = (create_read_sessionmaker if read_session else create_sessionmaker)(engine)
     try:
