@@ -49,7 +49,8 @@ INDIA = timezone(timedelta(hours=5, minutes=30))
 PAGE = 25
 
 # tafteesh.cases.listing.list_cases, as SQLAlchemy sends it: the visibility test for a team
-# member, the stage and district filters, newest change first, one row more than a page.
+# member (narrowed by the membership's copies of the filters, migration 0008), the stage and
+# district filters, newest change first, one row more than a page.
 _LIST_COLUMNS = """
     c.id, c.reference, c.stage, c.stage_since, c.regime, c.police_station, c.fir_number,
     c.fir_year, c.fir_district, c.court_establishment, c.cnr, o.name AS owning_organisation,
@@ -61,7 +62,8 @@ LIST_AS_MEMBER = f"""
 SELECT {_LIST_COLUMNS}
 FROM cases c JOIN organisations o ON o.id = c.owning_organisation_id
 WHERE EXISTS (SELECT t.id FROM case_team_members t
-              WHERE t.case_id = c.id AND t.user_id = $1 AND t.removed_at IS NULL)
+              WHERE t.case_id = c.id AND t.user_id = $1 AND t.removed_at IS NULL
+                AND t.case_stage = $2 AND t.case_district_key = $3)
   AND c.stage = $2 AND lower(c.fir_district) = $3
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT $4

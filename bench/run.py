@@ -70,7 +70,7 @@ def run_size(cases: int, args: argparse.Namespace, scenarios: list[Scenario]) ->
                 p for p in (str(BENCH / "nodelay"), os.environ.get("PYTHONPATH")) if p
             )
         load = prepare_data_set(cases, env, urls, restored=restored)
-        asyncio.run(keep_pristine(admin))
+        asyncio.run(keep_pristine(admin, replace=bool(load.get("migrated"))))
         ctx, facts = asyncio.run(fetch_context(urls, args.routes))
         postmaster = postmaster_pid(data_dir)
         workers = ["--host", "127.0.0.1", "--workers", str(args.workers)]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Identity,
     Index,
@@ -220,6 +221,15 @@ class CaseTeamMember(Base):
         Index(
             "ix_case_team_user", "user_id", "case_id", postgresql_where=text("removed_at IS NULL")
         ),
+        # A member's cases of one stage and district, without looking up each of her cases
+        # (the filtered case list, tafteesh.cases.listing).
+        Index(
+            "ix_case_team_user_filters",
+            "user_id",
+            "case_stage",
+            "case_district_key",
+            postgresql_where=text("removed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -230,6 +240,11 @@ class CaseTeamMember(Base):
     assigned_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # Copies of the case's stage and lower-cased district, for the index above. The database
+    # keeps them (migration 0008's triggers: set on insert, rewritten when the case's stage or
+    # district changes), so the app never writes them and no writer can leave them stale.
+    case_stage: Mapped[str] = mapped_column(String(40), server_default=FetchedValue())
+    case_district_key: Mapped[str] = mapped_column(String(80), server_default=FetchedValue())
 
 
 class TimelineEvent(Base):

@@ -8,6 +8,7 @@ reader could not open.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -88,10 +89,16 @@ def visibility(actor: Principal) -> Visibility:
     return Visibility.TEAM
 
 
-def visible_cases_condition(kind: Visibility) -> ColumnElement[bool]:
+def visible_cases_condition(
+    kind: Visibility, *, membership_narrowed_by: Sequence[ColumnElement[bool]] = ()
+) -> ColumnElement[bool]:
     """SQL condition on ``Case`` matching exactly the cases ``can_view_case`` allows, with the
     reader's id as the bound parameter ``viewer_id`` (``viewer_values`` gives it). Hot lists build
-    their statement once per shape around it and bind the reader on each request."""
+    their statement once per shape around it and bind the reader on each request.
+
+    ``membership_narrowed_by``: conditions on ``CaseTeamMember``'s copies of the case's columns,
+    added to a team member's test so PostgreSQL can start from her matching memberships. They
+    only ever narrow; the caller still tests the case's own columns."""
     if kind is Visibility.ALL:
         return true()
     if kind is Visibility.OWN_SURVIVOR:
@@ -105,6 +112,7 @@ def visible_cases_condition(kind: Visibility) -> ColumnElement[bool]:
             CaseTeamMember.case_id == Case.id,
             CaseTeamMember.user_id == bindparam("viewer_id"),
             CaseTeamMember.removed_at.is_(None),
+            *membership_narrowed_by,
         )
     )
 
