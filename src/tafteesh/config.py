@@ -35,12 +35,15 @@ class Settings(BaseSettings):
     custody_log_origin: str = "tafteesh.local/custody-log"
     checkpoint_interval_minutes: float = Field(default=15, gt=0)
     # Database connections per worker. A request holds one from its first query to its response,
-    # so the pool should cover the requests a worker has in flight: below that, the overflow
-    # connections are closed and reopened all the time, and each new one costs PostgreSQL a
-    # process and both sides their caches (measured in bench/README.md). Workers x (pool +
-    # overflow) must stay under PostgreSQL's max_connections.
-    db_pool_size: int = Field(default=32, ge=1)
-    db_max_overflow: int = Field(default=8, ge=0)
+    # so the pool should cover the requests a worker has in flight. It keeps every connection it
+    # opens, up to its size; an overflow connection is closed as soon as it is given back while
+    # the pool is full, so a worker often past its pool size opens and closes connections all
+    # the time, and each new one costs PostgreSQL a process and both sides their caches: a
+    # slower tail (bench/README.md, finding 38). Hence no overflow by default: past the pool
+    # size a request waits for a connection. Workers x (pool + overflow) must stay under
+    # PostgreSQL's max_connections.
+    db_pool_size: int = Field(default=40, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     templates_dir: Path = PROJECT_ROOT / "templates"
